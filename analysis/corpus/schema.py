@@ -1,0 +1,262 @@
+"""Pydantic schema of the policy corpus: what an officer may write in policy_corpus/."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Stable id: lowercase ASCII words joined by '-'")]
+Status = Literal["verified", "indicated", "working-name"]
+Position = Literal["word", "modifier", "head"]
+Severity = Literal["error", "warning", "info"]
+DocumentKind = Literal["decision", "application", "summary", "form"]
+SignalKind = Literal["analysis", "measures", "indicators", "responsibility"]
+
+
+class Strict(BaseModel):
+    """Unknown keys are typos: reject them rather than silently ignore them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"invalid regular expression {pattern!r}: {error}") from error
+    return pattern
+
+
+Regex = Annotated[str, Field(min_length=1), AfterValidator(_check_regex)]
+
+
+class Source(Strict):
+    document: str = Field(min_length=1)
+    section: str | None = None
+
+
+class Term(Strict):
+    """A vocabulary entry: a lemma or phrase, and where in a compound it may occur."""
+
+    term: str = Field(min_length=1)
+    positions: tuple[Position, ...] = ("word", "modifier", "head")
+    surface: bool = False
+    weak: bool = False
+    weight: float = Field(default=1.0, gt=0, le=5)
+    note: str | None = None
+
+    @field_validator("term")
+    @classmethod
+    def _lowercase(cls, value: str) -> str:
+        return value.strip().lower()
+
+
+def _coerce_terms(values: object) -> object:
+    """Let officers write a bare string where a Term with default settings is meant."""
+    if isinstance(values, list):
+        return [{"term": value} if isinstance(value, str) else value for value in values]
+    return values
+
+
+Vocabulary = Annotated[list[Term], BeforeValidator(_coerce_terms), Field(min_length=1)]
+
+
+class FalseFriend(Strict):
+    """A look-alike that must not count: a term in some compound position, or a phrase pattern."""
+
+    term: str | None = None
+    positions: tuple[Position, ...] = ("word", "modifier", "head")
+    pattern: Regex | None = None
+    note: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> FalseFriend:
+        if (self.term is None) == (self.pattern is None):
+            raise ValueError("a false friend needs exactly one of 'term' or 'pattern'")
+        return self
+
+
+class PolicyItem(Strict):
+    id: Slug
+    name: str = Field(min_length=1)
+    status: Status
+    priority: bool = False
+    source: Source
+    description: str = Field(min_length=40)
+    orientations: list[str] = []
+    vocabulary: Vocabulary
+    examples: list[str] = Field(min_length=1)
+
+
+class Framework(Strict):
+    id: Slug
+    name: str = Field(min_length=1)
+    kind: Literal["rus", "national", "orientation"]
+    status: Status
+    source: Source
+    description: str = Field(min_length=1)
+    allows_none: bool = False
+    items: list[PolicyItem] = Field(min_length=1)
+
+
+Signals = dict[SignalKind, list[Regex]]
+
+
+class EmptySign(Strict):
+    id: Slug
+    reason: str = Field(min_length=1)
+    patterns: list[Regex] = Field(min_length=1)
+
+
+class Perspective(Strict):
+    id: Slug
+    name: str = Field(min_length=1)
+    required: bool
+    source: Source
+    description: str = Field(min_length=1)
+    heading_terms: list[str] = Field(min_length=1)
+    vocabulary: Vocabulary
+    false_friends: list[FalseFriend] = []
+    signals: Signals = {}
+
+
+class PerspectiveSet(Strict):
+    present_min_kinds: int = Field(ge=1, le=4)
+    signal_kinds: dict[SignalKind, str]
+    common_signals: Signals
+    empty_signs: list[EmptySign]
+    perspectives: list[Perspective] = Field(min_length=1)
+
+
+class RuleBase(Strict):
+    id: Slug
+    severity: Severity
+    message: str = Field(min_length=1)
+    citation: str = Field(min_length=1)
+    applies_to: list[DocumentKind] = ["decision", "application", "summary", "form"]
+
+
+class ShareAboveRule(RuleBase):
+    check: Literal["share_above"]
+    limit_percent: float = Field(gt=0, le=100)
+
+
+class FactsMissingRule(RuleBase):
+    check: Literal["facts_missing"]
+    facts: list[Literal["amount_sek", "share_percent", "period"]] = Field(min_length=1)
+
+
+class ContentMissingRule(RuleBase):
+    """Fires when none of the sections, patterns or facts is found."""
+
+    check: Literal["content_missing"]
+    sections: list[Slug] = []
+    patterns: list[Regex] = []
+    facts: list[Literal["amount_sek", "share_percent", "period"]] = []
+
+
+class PatternPresentRule(RuleBase):
+    check: Literal["pattern_present"]
+    patterns: list[Regex] = Field(min_length=1)
+    negations: list[Regex] = []
+
+
+class PeriodWithinRule(RuleBase):
+    check: Literal["period_within"]
+    earliest_start: date | None = None
+    latest_end: date | None = None
+    when_patterns: list[Regex] = []
+
+
+class PeriodOrderRule(RuleBase):
+    check: Literal["period_order"]
+
+
+class AmountPatternAboveRule(RuleBase):
+    check: Literal["amount_pattern_above"]
+    patterns: list[Regex] = Field(min_length=1)
+    limit_sek: int = Field(gt=0)
+
+
+Rule = Annotated[
+    ShareAboveRule | FactsMissingRule | ContentMissingRule | PatternPresentRule | PeriodWithinRule
+    | PeriodOrderRule | AmountPatternAboveRule,
+    Field(discriminator="check"),
+]
+
+
+class RuleSet(Strict):
+    rules: list[Rule] = Field(min_length=1)
+
+
+class HeadingEntry(Strict):
+    id: Slug
+    name: str = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+    kinds: list[DocumentKind] = []
+
+
+class HeadingLexicon(Strict):
+    max_heading_words: int = Field(default=12, ge=2, le=30)
+    sections: list[HeadingEntry] = Field(min_length=1)
+
+
+class Region(Strict):
+    id: Slug
+    name: str = Field(min_length=1)
+    frameworks: list[Slug] = Field(min_length=1)
+
+
+class ManifestFiles(Strict):
+    frameworks: list[str] = Field(min_length=1)
+    perspectives: str
+    rules: str
+    headings: str
+
+
+class Manifest(Strict):
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    language: Literal["sv"]
+    description: str = ""
+    default_region: Slug
+    regions: list[Region] = Field(min_length=1)
+    files: ManifestFiles
+
+
+class PolicyCorpus(Strict):
+    """The whole corpus after loading: cross-file references are checked here."""
+
+    manifest: Manifest
+    frameworks: list[Framework]
+    perspectives: PerspectiveSet
+    rules: RuleSet
+    headings: HeadingLexicon
+    content_hash: str
+
+    @property
+    def version(self) -> str:
+        return f"{self.manifest.version}+{self.content_hash}"
+
+    def framework(self, framework_id: str) -> Framework:
+        for framework in self.frameworks:
+            if framework.id == framework_id:
+                return framework
+        from analysis.errors import UnknownItemError
+
+        raise UnknownItemError(f"unknown framework {framework_id!r}; known: {', '.join(f.id for f in self.frameworks)}")
+
+    def region(self, region_id: str | None) -> Region:
+        wanted = region_id or self.manifest.default_region
+        for region in self.manifest.regions:
+            if region.id == wanted:
+                return region
+        from analysis.errors import UnknownRegionError
+
+        raise UnknownRegionError(f"unknown region {wanted!r}; known: {', '.join(r.id for r in self.manifest.regions)}")
+
+    def frameworks_for(self, region_id: str | None) -> list[Framework]:
+        return [self.framework(framework_id) for framework_id in self.region(region_id).frameworks]

@@ -1,0 +1,167 @@
+"""Reproducible offline build of static-sv, distilled from the e5-small teacher.
+
+Model2vec's recipe, adapted to Swedish: a word-level vocabulary from wordfreq's
+Swedish list (plus the policy corpus), each entry embedded by the teacher,
+reduced with PCA, weighted by SIF frequency weights, and packed as a
+WordPiece tokenizer whose ``##`` continuation pieces let unseen compounds
+("techklustret") fall back to known heads. The result is a sentence-transformers
+folder (StaticEmbedding + Normalize) that loads with no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+_SWEDISH_WORD = re.compile(r"^[a-zåäöéü]+(?:-[a-zåäöéü]+)?$")
+_DIGITS_AND_LETTERS = list("0123456789abcdefghijklmnopqrstuvwxyzåäöéü")
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Every knob of the build; recorded in build_info.json next to the weights."""
+
+    vocabulary_size: int = 60_000
+    continuation_size: int = 30_000
+    dimensions: int = 256
+    sif_a: float = 1e-3
+    seed: int = 20261127
+    batch_size: int = 256
+
+
+def swedish_vocabulary(config: BuildConfig, extra_words: Iterable[str] = ()) -> list[str]:
+    """wordfreq's most frequent Swedish words, cleaned, plus domain words from the corpus."""
+    from wordfreq import top_n_list
+
+    seen: dict[str, None] = {}
+    for word in top_n_list("sv", config.vocabulary_size * 2):
+        if _SWEDISH_WORD.match(word) and len(seen) < config.vocabulary_size:
+            seen[word] = None
+    for word in extra_words:
+        word = word.lower()
+        if _SWEDISH_WORD.match(word):
+            seen[word] = None
+    return list(seen)
+
+
+class TeacherCache:
+    """Word → teacher vector, persisted so a rebuild re-encodes only new words."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.vectors: dict[str, np.ndarray] = {}
+        if path.is_file():
+            data = np.load(path, allow_pickle=False)
+            self.vectors = dict(zip(data["words"].tolist(), data["vectors"], strict=True))
+
+    def fill(self, words: list[str], encode: Callable[[list[str]], np.ndarray], batch_size: int,
+             progress: Callable[[int], None] | None = None) -> None:
+        missing = [word for word in words if word not in self.vectors]
+        for start in range(0, len(missing), batch_size):
+            batch = missing[start : start + batch_size]
+            for word, vector in zip(batch, encode(batch), strict=True):
+                self.vectors[word] = vector.astype(np.float32)
+            if progress:
+                progress(len(batch))
+            if (start // batch_size) % 40 == 39:
+                self.save()
+        self.save()
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        words = list(self.vectors)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, words=np.array(words), vectors=np.stack([self.vectors[w] for w in words]))
+        tmp.replace(self.path)
+
+
+def sif_weight(word: str, a: float) -> float:
+    """Smooth inverse frequency: frequent function words contribute little to a sentence."""
+    from wordfreq import word_frequency
+
+    return a / (a + word_frequency(word, "sv"))
+
+
+def build_tokenizer(words: list[str], continuations: list[str]):
+    """WordPiece over whole words; ``##piece`` entries cover compound heads and endings."""
+    from tokenizers import Tokenizer, normalizers, pre_tokenizers
+    from tokenizers.models import WordPiece
+
+    vocab: dict[str, int] = {"[UNK]": 0}
+    for token in [*words, *(f"##{w}" for w in continuations), *_DIGITS_AND_LETTERS,
+                  *(f"##{c}" for c in _DIGITS_AND_LETTERS)]:
+        vocab.setdefault(token, len(vocab))
+    tokenizer = Tokenizer(WordPiece(vocab, unk_token="[UNK]", continuing_subword_prefix="##",
+                                    max_input_chars_per_word=60))
+    tokenizer.normalizer = normalizers.Sequence([normalizers.NFC(), normalizers.Lowercase()])
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    return tokenizer, vocab
+
+
+def build_static_sv(output_dir: Path, cache_dir: Path, config: BuildConfig = BuildConfig(),
+                    extra_words: Iterable[str] = (), teacher=None,
+                    progress_factory=None) -> dict:
+    """Build the model folder; returns the build information written beside it."""
+    from sklearn.decomposition import PCA
+
+    from analysis.embeddings.e5 import E5SmallEmbedder
+
+    rng = np.random.default_rng(config.seed)
+    words = swedish_vocabulary(config, extra_words)
+    continuations = [w for w in words[: config.continuation_size * 2] if len(w) >= 3][: config.continuation_size]
+    teacher = teacher or E5SmallEmbedder()
+    cache = TeacherCache(cache_dir / f"teacher-{teacher.name}.npz")
+    log.info("vocabulary: %d words, %d continuation pieces", len(words), len(continuations))
+    singles = _DIGITS_AND_LETTERS
+    to_encode = [*words, *singles]
+    advance = progress_factory(len([w for w in to_encode if w not in cache.vectors])) if progress_factory else None
+    cache.fill(to_encode, teacher.encode, config.batch_size, advance)
+
+    tokenizer, vocab = build_tokenizer(words, continuations)
+    teacher_matrix = np.stack([cache.vectors[w] for w in words])
+    sample = teacher_matrix[rng.permutation(len(words))[: min(len(words), 40_000)]]
+    pca = PCA(n_components=config.dimensions, random_state=config.seed).fit(sample)
+
+    def reduced(token: str) -> np.ndarray:
+        base = token[2:] if token.startswith("##") else token
+        return base
+
+    rows = np.zeros((len(vocab), config.dimensions), dtype=np.float32)
+    tokens = [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
+    bases = [reduced(t) for t in tokens[1:]]
+    projected = pca.transform(np.stack([cache.vectors[b] for b in bases]))
+    weights = np.array([sif_weight(b, config.sif_a) for b in bases], dtype=np.float32)
+    rows[1:] = projected * weights[:, None]
+    return _write_model(output_dir, tokenizer, rows, config, teacher, len(words), len(continuations))
+
+
+def _write_model(output_dir: Path, tokenizer, rows: np.ndarray, config: BuildConfig, teacher,
+                 n_words: int, n_continuations: int) -> dict:
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, StaticEmbedding
+
+    static = StaticEmbedding(tokenizer, embedding_weights=torch.from_numpy(rows.astype(np.float16)))
+    model = SentenceTransformer(modules=[static, Normalize()], device="cpu")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    model.save(str(output_dir))
+    digest = hashlib.sha256(rows.astype(np.float16).tobytes()).hexdigest()[:12]
+    info = {
+        "version": f"static-sv-{digest}",
+        "teacher": teacher.version,
+        "vocabulary_words": n_words,
+        "continuation_pieces": n_continuations,
+        "rows": int(rows.shape[0]),
+        "config": config.__dict__,
+    }
+    (output_dir / "build_info.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+    return info

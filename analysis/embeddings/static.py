@@ -1,0 +1,56 @@
+"""static-sv: the distilled Swedish static embedding model, loaded without torch.
+
+The artefact is a sentence-transformers folder (StaticEmbedding + Normalize);
+reading it with ``tokenizers`` and ``safetensors`` keeps start-up and memory
+small for the service and for batch workers, while ``SentenceTransformer`` can
+still load the same folder (a test checks that both give the same vectors).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from analysis.embeddings.base import l2_normalise
+from analysis.errors import ModelUnavailableError
+
+
+class StaticEmbedder:
+    """Mean of per-token vectors, then L2 normalisation: the StaticEmbedding maths."""
+
+    name = "static-sv"
+
+    def __init__(self, model_dir: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        weights_path = model_dir / "0_StaticEmbedding" / "model.safetensors"
+        tokenizer_path = model_dir / "0_StaticEmbedding" / "tokenizer.json"
+        if not weights_path.is_file() or not tokenizer_path.is_file():
+            raise ModelUnavailableError(f"static-sv model not found in {model_dir}")
+        self._weights = load_file(str(weights_path))["embedding.weight"].astype(np.float32)
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+        self.dim = int(self._weights.shape[1])
+        info_path = model_dir / "build_info.json"
+        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
+        self.version = str(info.get("version", "unversioned"))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        ids = [np.asarray(encoding.ids, dtype=np.int64) for encoding in encodings]
+        lengths = np.array([len(row) for row in ids])
+        summed = np.zeros((len(texts), self.dim), dtype=np.float32)
+        non_empty = lengths > 0
+        if non_empty.any():
+            gathered = self._weights[np.concatenate(ids)]
+            starts = np.cumsum(lengths) - lengths
+            summed[non_empty] = np.add.reduceat(gathered, starts[non_empty], axis=0)
+            summed[non_empty] /= lengths[non_empty, None]
+        return l2_normalise(summed)

@@ -1,0 +1,169 @@
+"""The Swedish spaCy pipeline: blank "sv" + sentences, lemmas, compounds, coordination.
+
+No trained Swedish pipeline exists offline, so there is no tagger or parser
+here, and nothing pretends to be one. Components are registered like spaCy's
+own, so they can be listed, disabled or replaced by name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Token as SpacyToken
+
+from analysis.nlp.compounds import split_compound
+from analysis.nlp.lemmas import lemma
+
+# Abbreviations that end in a full stop without ending the sentence.
+ABBREVIATIONS = (
+    "t.ex. bl.a. m.fl. m.m. enl. ca. jan. feb. mar. apr. jun. jul. aug. sep. sept. okt. nov. dec. "
+    "resp. inkl. exkl. dvs. d.v.s. s.k. fr.o.m. t.o.m. o.s.v. osv. etc. nr. kap. st. kr. tkr. mnkr. "
+    "milj. f.d. p.g.a. pga. ang. jfr. ev. s. tel. bet. prop. skr. dnr. ff. mfl. ung. tex. bla. vs."
+).split()
+_SENTENCE_FINAL_ABBREVIATIONS = {"osv.", "o.s.v.", "etc.", "m.m.", "m.fl.", "kr.", "tkr.", "mnkr."}
+_TERMINAL = {".", "!", "?", "…", "!?"}
+_BULLET = re.compile(r"^[•·▪◦●○■–—*-]$")
+_SUSPENDED = re.compile(r"^[^\W\d_]+-$")
+_CONJUNCTIONS = {"och", "eller", "samt", "respektive"}
+
+for _name in ("expanded", "keys"):
+    if not SpacyToken.has_extension(_name):
+        SpacyToken.set_extension(_name, default=None)
+
+
+@Language.component("sv_sentences")
+def sv_sentences(doc: Doc) -> Doc:
+    """Sentence starts: after terminal punctuation (not abbreviations), line breaks and bullets."""
+    for index, token in enumerate(doc):
+        if index == 0:
+            token.is_sent_start = True
+            continue
+        previous = doc[index - 1]
+        starts = False
+        if previous.is_space and "\n" in previous.text:
+            starts = True
+        elif previous.text in _TERMINAL or (
+            previous.text.endswith(".") and len(previous.text) > 1
+            and (previous.lower_ not in ABBREVIATIONS or previous.lower_ in _SENTENCE_FINAL_ABBREVIATIONS)
+        ):
+            first = token.text[:1]
+            starts = first.isupper() or first.isdigit() or first in "”\"'»(•–-"
+        elif _BULLET.match(token.text) and index > 1 and doc[index - 1].is_space:
+            starts = True
+        token.is_sent_start = starts and not token.is_space
+    return doc
+
+
+@Language.component("sv_lemmas")
+def sv_lemmas(doc: Doc) -> Doc:
+    """simplemma's greedy Swedish lemmas (56/56 on a sample; spaCy's own needs POS tags)."""
+    for token in doc:
+        token.lemma_ = lemma(token.text)
+    return doc
+
+
+@Language.component("sv_coordination")
+def sv_coordination(doc: Doc) -> Doc:
+    """Expand suspended compounds: "miljö-, barn- och jämställdhetsperspektiven" → miljöperspektiven, …"""
+    index = 0
+    while index < len(doc):
+        if not _SUSPENDED.match(doc[index].text):
+            index += 1
+            continue
+        pending = [doc[index]]
+        cursor = index + 1
+        while cursor < len(doc):
+            text = doc[cursor].text
+            if text == "," or doc[cursor].is_space:
+                cursor += 1
+            elif _SUSPENDED.match(text):
+                pending.append(doc[cursor])
+                cursor += 1
+            else:
+                break
+        if cursor + 1 < len(doc) and doc[cursor].lower_ in _CONJUNCTIONS:
+            final = doc[cursor + 1]
+            compound = split_compound(final.text)
+            if compound is not None:
+                for token in pending:
+                    token._.expanded = token.text[:-1] + compound.head_surface
+        index = cursor
+    return doc
+
+
+@Language.component("sv_term_keys")
+def sv_term_keys(doc: Doc) -> Doc:
+    """Attach the keys vocabulary terms are matched against (see ``term_keys``)."""
+    for token in doc:
+        if token.is_alpha or "-" in token.text:
+            token._.keys = term_keys(token._.expanded or token.text)
+    return doc
+
+
+@lru_cache(maxsize=200_000)
+def term_keys(word: str) -> frozenset[str]:
+    """Match keys of one word: ``w:`` lemma/word, ``s:`` surface, ``m:`` modifier runs, ``h:`` head runs."""
+    lowered = word.lower().strip("-")
+    keys = {f"s:{lowered}", f"w:{lowered}", f"w:{lemma(lowered)}"}
+    parts = lowered.split("-") if "-" in lowered else [lowered]
+    if len(parts) > 1:  # "Tech-kluster", "EU-projekt": the hyphen marks the compound boundary
+        keys |= {f"m:{part}" for part in parts[:-1]} | {f"h:{parts[-1]}", f"h:{lemma(parts[-1])}"}
+    compound = split_compound(parts[-1])
+    if compound is not None:
+        keys |= {f"m:{key}" for key in compound.modifier_keys()}
+        keys |= {f"h:{key}" for key in compound.head_keys()}
+    return frozenset(keys)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token as the analysers see it: offsets into the normalised text, lemma and match keys."""
+
+    text: str
+    start: int
+    end: int
+    lemma: str
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+    section: int
+    paragraph: int
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    """spaCy blank Swedish with our components; abbreviations stay single tokens."""
+    nlp = spacy.blank("sv")
+    for abbreviation in ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
+        nlp.tokenizer.add_special_case(abbreviation.capitalize(), [{"ORTH": abbreviation.capitalize()}])
+    for component in ("sv_sentences", "sv_lemmas", "sv_coordination", "sv_term_keys"):
+        nlp.add_pipe(component)
+    return nlp
+
+
+def sentences_of(doc: Doc, offset: int, section: int) -> list[Sentence]:
+    """Our frozen sentences from a spaCy doc of one section body starting at ``offset``."""
+    out: list[Sentence] = []
+    body = doc.text
+    for span in doc.sents:
+        tokens = tuple(
+            Token(t.text, offset + t.idx, offset + t.idx + len(t.text), t.lemma_, t._.keys or frozenset())
+            for t in span if not t.is_space
+        )
+        if not tokens:
+            continue
+        start, end = tokens[0].start, tokens[-1].end
+        paragraph = body.count("\n\n", 0, start - offset)
+        out.append(Sentence(body[start - offset : end - offset], start, end, tokens, section, paragraph))
+    return out

@@ -1,0 +1,202 @@
+"""Sections: find heading lines and map them to canonical section ids from the lexicon.
+
+Handles decisions (plain heading lines), applications, intake forms
+("Beskriv projektets syfte:" and "Projektperiod: augusti 2025 – juni 2026")
+and prose without headings (one section). A heading that names perspectives
+("Konsekvenser för miljö-, barn- och jämställdhetsperspektiven") maps to
+``perspektiv`` and lists every perspective it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from analysis.corpus.schema import HeadingLexicon, PerspectiveSet
+from analysis.nlp import build_nlp, phrase_lemmas
+
+PERSPECTIVE_SECTION = "perspektiv"
+TITLE_SECTION = "titel"
+_NUMBERING = re.compile(r"^(\d+(\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+")
+_BULLET = re.compile(r"^([•·▪◦●○■–—*-]|\d{1,2}\))\s")
+_INLINE_FIELD = re.compile(r"^(?P<label>[A-ZÅÄÖ][^:.!?]{1,60}?):\s+(?P<value>\S.*)$")
+_ENDS_SENTENCE = re.compile(r"[.,;]$")
+KNOWN_HEADING_MAX_WORDS = 7  # longer lines may be hard-wrapped prose that happens to hold a keyword
+TITLE_MAX_WORDS = 25
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section; offsets index the normalised text. ``start``/``end`` cover the body."""
+
+    id: str | None
+    heading: str | None
+    start: int
+    end: int
+    heading_start: int | None = None
+    perspectives: tuple[str, ...] = ()
+    style: str = "none"  # heading | field | inline-field | title | none
+
+
+@dataclass(frozen=True)
+class HeadingMatch:
+    id: str | None
+    perspectives: tuple[str, ...] = ()
+    whole_word: bool = False  # matched a whole word, not only a compound part ("Medfinansiering")
+
+
+@dataclass
+class HeadingMapper:
+    """Maps heading text to canonical ids using keys from the Swedish pipeline."""
+
+    lexicon: HeadingLexicon
+    perspectives: PerspectiveSet
+    _cache: dict[str, HeadingMatch] = field(default_factory=dict)
+
+    @cached_property
+    def _keywords(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [(entry.id, phrase_lemmas(keyword)) for entry in self.lexicon.sections for keyword in entry.keywords]
+
+    @cached_property
+    def _perspective_terms(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [(p.id, phrase_lemmas(term)) for p in self.perspectives.perspectives for term in p.heading_terms]
+
+    def map(self, heading: str) -> HeadingMatch:
+        cleaned = _NUMBERING.sub("", heading.strip()).rstrip(":?").strip()
+        if cleaned not in self._cache:
+            self._cache[cleaned] = self._map(cleaned)
+        return self._cache[cleaned]
+
+    def _map(self, heading: str) -> HeadingMatch:
+        tokens = [t for t in build_nlp()(heading) if not t.is_space and not t.is_punct]
+        lemmas = [t.lemma_ for t in tokens]
+        keys = [t._.keys or frozenset({f"w:{t.lower_}"}) for t in tokens]
+        named = tuple(dict.fromkeys(
+            pid for pid, term in self._perspective_terms if _contains(lemmas, keys, term, ("w", "m"))
+        ))
+        if named:
+            return HeadingMatch(PERSPECTIVE_SECTION, named, whole_word=True)
+        for positions in (("w",), ("h",), ("m",)):
+            for section_id, keyword in self._keywords:
+                if _contains(lemmas, keys, keyword, positions):
+                    return HeadingMatch(section_id, whole_word=positions == ("w",))
+        return HeadingMatch(None)
+
+    def is_known_heading(self, line: str) -> bool:
+        """A short line the lexicon recognises: ingest never joins such a line to its neighbours."""
+        words = line.split()
+        return 0 < len(words) <= KNOWN_HEADING_MAX_WORDS and not _ENDS_SENTENCE.search(line) \
+            and line[:1].isupper() and self.map(line).id is not None
+
+
+def _contains(lemmas: list[str], keys: list[frozenset[str]], phrase: tuple[str, ...],
+              positions: Iterable[str]) -> bool:
+    """Phrase lemmas found in order; the last word may also match a compound part."""
+    if not phrase:
+        return False
+    n = len(phrase)
+    for start in range(len(lemmas) - n + 1):
+        if all(lemmas[start + i] == phrase[i] for i in range(n - 1)):
+            last = keys[start + n - 1]
+            if any(f"{p}:{phrase[-1]}" in last for p in positions) or (
+                "w" in positions and lemmas[start + n - 1] == phrase[-1]
+            ):
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    start: int
+    end: int
+
+
+def _lines(text: str) -> list[_Line]:
+    out, position = [], 0
+    for raw in text.split("\n"):
+        out.append(_Line(raw.strip(), position + (len(raw) - len(raw.lstrip())), position + len(raw.rstrip())))
+        position += len(raw) + 1
+    return out
+
+
+def segment(text: str, mapper: HeadingMapper, hints: set[str] | None = None) -> list[Section]:
+    """Split the normalised text into sections; text with no headings is one section."""
+    hints = hints or set()
+    lines = _lines(text)
+    max_words = mapper.lexicon.max_heading_words
+    headings: list[tuple[int, str, int, int, str]] = []  # (line index, heading, heading start, body start, style)
+    title_end = _title_end(lines, mapper, hints)
+    for index, line in enumerate(lines):
+        if index < title_end or not line.text or _BULLET.match(line.text):
+            continue
+        previous_blank = index == 0 or not lines[index - 1].text or (headings and headings[-1][0] == index - 1 and headings[-1][4] == "inline-field")
+        following = next((other for other in lines[index + 1 :] if other.text), None)
+        words = line.text.split()
+        if line.text in hints:
+            headings.append((index, line.text, line.start, line.end, "heading"))
+        elif (inline := _INLINE_FIELD.match(line.text)) and previous_blank and len(inline["label"].split()) <= 6:
+            label = inline["label"].strip()
+            headings.append((index, label, line.start, line.start + inline.start("value"), "inline-field"))
+        elif following is None or len(words) > max_words or not line.text[:1].isupper() and not _NUMBERING.match(line.text):
+            continue
+        elif line.text.endswith((":", "?")) and lines[index + 1 if index + 1 < len(lines) else index].text:
+            headings.append((index, line.text.rstrip(":").strip(), line.start, line.end, "field"))
+        elif previous_blank and not _ENDS_SENTENCE.search(line.text) and (
+            mapper.map(line.text).id is not None or len(words) <= 6 and lines[index + 1 if index + 1 < len(lines) else index].text
+        ):
+            headings.append((index, line.text, line.start, line.end, "heading"))
+    sections: list[Section] = []
+    first_heading_start = headings[0][2] if headings else len(text)
+    body_from = 0
+    if title_end:
+        title_lines = [line for line in lines[:title_end] if line.text]
+        sections.append(Section(TITLE_SECTION, None, title_lines[0].start, title_lines[-1].end, style="title"))
+        body_from = title_lines[-1].end
+    preamble = text[body_from:first_heading_start].strip()
+    if preamble:
+        start = text.index(preamble, body_from)
+        sections.append(Section(None, None, start, start + len(preamble)))
+    for number, (index, heading, heading_start, body_start, style) in enumerate(headings):
+        body_end = headings[number + 1][2] if number + 1 < len(headings) else len(text)
+        body = text[body_start:body_end]
+        stripped_start = body_start + (len(body) - len(body.lstrip()))
+        stripped_end = body_start + len(body.rstrip())
+        match = mapper.map(heading)
+        sections.append(Section(match.id, heading, stripped_start, max(stripped_start, stripped_end),
+                                heading_start, match.perspectives, style))
+    return sections
+
+
+def _title_end(lines: list[_Line], mapper: HeadingMapper, hints: set[str]) -> int:
+    """Index after the title paragraph, or 0 when the text opens with a real heading or prose."""
+    first = next((i for i, line in enumerate(lines) if line.text), None)
+    if first is None:
+        return 0
+    end = next((i for i in range(first, len(lines)) if not lines[i].text), len(lines))
+    paragraph = " ".join(line.text for line in lines[first:end])
+    opening = lines[first].text
+    if end >= len(lines) or len(paragraph.split()) > TITLE_MAX_WORDS or _INLINE_FIELD.match(opening):
+        return 0
+    if paragraph.rstrip(".").count(".") or opening.endswith((":", "?")):
+        return 0
+    if end - first == 1:  # a line standing alone before a blank line opens the text: its title
+        return end
+    if mapper.map(opening).whole_word and (opening in hints or len(opening.split()) <= KNOWN_HEADING_MAX_WORDS):
+        return 0  # a heading directly followed by its body
+    return end
+
+
+def document_kind(sections: list[Section]) -> str:
+    """decision / form / application / summary, from the shape of the sections."""
+    ids = {s.id for s in sections}
+    if ids & {"forslag-till-beslut", "beslutsunderlag"}:
+        return "decision"
+    fields = sum(1 for s in sections if s.style in ("field", "inline-field"))
+    if fields >= 3 and fields > sum(1 for s in sections if s.style == "heading"):
+        return "form"
+    if sum(1 for s in sections if s.style == "heading") >= 2:
+        return "application"
+    return "summary"
