@@ -88,6 +88,7 @@ class PolicyItem(Strict):
     description: str = Field(min_length=40)
     orientations: list[str] = []
     vocabulary: Vocabulary
+    false_friends: list[FalseFriend] = []
     examples: list[str] = Field(min_length=1)
 
 
@@ -197,11 +198,22 @@ class HeadingEntry(Strict):
     name: str = Field(min_length=1)
     keywords: list[str] = Field(min_length=1)
     kinds: list[DocumentKind] = []
+    weight: float = Field(default=1.0, ge=0, le=5, description="Weight of policy-vocabulary hits in this section")
 
 
 class HeadingLexicon(Strict):
     max_heading_words: int = Field(default=12, ge=2, le=30)
+    title_weight: float = Field(default=2.0, ge=0, le=5)
+    default_weight: float = Field(default=1.0, ge=0, le=5)
     sections: list[HeadingEntry] = Field(min_length=1)
+
+    def weight_of(self, section_id: str | None) -> float:
+        if section_id == "titel":
+            return self.title_weight
+        for entry in self.sections:
+            if entry.id == section_id:
+                return entry.weight
+        return self.default_weight
 
 
 class Region(Strict):

@@ -165,3 +165,16 @@ def _write_model(output_dir: Path, tokenizer, rows: np.ndarray, config: BuildCon
     }
     (output_dir / "build_info.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
     return info
+
+
+def corpus_words(corpus) -> list[str]:
+    """Every word the policy corpus uses, so domain vocabulary is never out of the model's reach."""
+    texts: list[str] = []
+    for framework in corpus.frameworks:
+        texts += [framework.name, framework.description]
+        for item in framework.items:
+            texts += [item.name, item.description, *item.orientations, *item.examples, *(t.term for t in item.vocabulary)]
+    for perspective in corpus.perspectives.perspectives:
+        texts += [perspective.name, perspective.description, *(t.term for t in perspective.vocabulary)]
+    words = {w for text in texts for w in re.findall(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)?", text.lower())}
+    return sorted(words)

@@ -27,8 +27,9 @@ class StaticEmbedder:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
-        weights_path = model_dir / "0_StaticEmbedding" / "model.safetensors"
-        tokenizer_path = model_dir / "0_StaticEmbedding" / "tokenizer.json"
+        module_dir = _static_module_dir(model_dir)
+        weights_path = module_dir / "model.safetensors"
+        tokenizer_path = module_dir / "tokenizer.json"
         if not weights_path.is_file() or not tokenizer_path.is_file():
             raise ModelUnavailableError(f"static-sv model not found in {model_dir}")
         self._weights = load_file(str(weights_path))["embedding.weight"].astype(np.float32)
@@ -54,3 +55,14 @@ class StaticEmbedder:
             summed[non_empty] = np.add.reduceat(gathered, starts[non_empty], axis=0)
             summed[non_empty] /= lengths[non_empty, None]
         return l2_normalise(summed)
+
+
+def _static_module_dir(model_dir: Path) -> Path:
+    """Where modules.json says the StaticEmbedding module lives (the root, in current sentence-transformers)."""
+    modules_path = model_dir / "modules.json"
+    if not modules_path.is_file():
+        raise ModelUnavailableError(f"static-sv model not found in {model_dir} (no modules.json)")
+    for module in json.loads(modules_path.read_text(encoding="utf-8")):
+        if module.get("type", "").endswith("StaticEmbedding"):
+            return model_dir / module.get("path", "")
+    raise ModelUnavailableError(f"{model_dir} holds no StaticEmbedding module")

@@ -81,12 +81,13 @@ def normalise(text: str, *, is_word: Callable[[str], bool] | None = None,
     out: list[str] = []
     for line in lines:
         previous = out[-1] if out else ""
-        joinable = previous and line and not _BULLET.match(line) and not keep_line(line) and not keep_line(previous)
+        # A heading or bullet never continues the line before it; a lower-case line always does.
+        joinable = previous and line and not _BULLET.match(line) and not keep_line(line)
         if joinable and previous.endswith("-") and (repaired := _repair_hyphen(previous, line, cleaned, is_word)):
             out[-1] = repaired
         elif joinable and not _TERMINAL.search(previous) and (
             line[0].islower() or line[0].isdigit() or line[0] in "(”\"'»"
-            or (width is not None and len(previous) >= 0.8 * width)
+            or (width is not None and len(previous) >= 0.8 * width and not keep_line(previous))
         ):
             out[-1] = f"{previous} {line}"
         else:

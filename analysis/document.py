@@ -1,0 +1,30 @@
+"""The analysed document: normalised text, sections and sentences, shared by all analysers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from analysis.nlp import Sentence
+from analysis.sections import Section
+
+
+@dataclass
+class Document:
+    """Everything the analysers read. Built once by the pipeline; analysers never mutate it."""
+
+    id: str
+    source: str | None
+    text: str
+    language: str
+    kind: str
+    sections: list[Section]
+    sentences: list[Sentence]
+    vectors: np.ndarray | None = field(default=None, repr=False)  # one row per sentence, set by the pipeline
+
+    def section_of(self, sentence: Sentence) -> Section:
+        return self.sections[sentence.section]
+
+    def sections_with(self, section_id: str) -> list[Section]:
+        return [section for section in self.sections if section.id == section_id]

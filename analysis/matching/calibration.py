@@ -1,0 +1,80 @@
+"""Calibration of matcher features into probabilities (scikit-learn logistic regression).
+
+The fitted coefficients are stored as JSON (no pickles): readable in review,
+loadable without scikit-learn, versioned by their content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from analysis.errors import ModelUnavailableError
+
+FEATURES = ("semantic_z", "semantic_top", "lexical_share", "lexical_log", "name_mention")
+
+
+def feature_vector(features: dict[str, float]) -> list[float]:
+    derived = dict(features)
+    derived["lexical_log"] = math.log1p(features.get("lexical_raw", 0.0))
+    return [float(derived.get(name, 0.0)) for name in FEATURES]
+
+
+@dataclass
+class Calibrator:
+    """One logistic model per framework kind (rus, national, orientation)."""
+
+    embedder: str
+    coefficients: dict[str, list[float]]
+    intercepts: dict[str, float]
+    threshold: float = 0.5
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        payload = json.dumps([self.coefficients, self.intercepts, self.threshold], sort_keys=True)
+        return f"calibrator-{self.embedder}-{hashlib.sha256(payload.encode()).hexdigest()[:10]}"
+
+    def probability(self, kind: str, features: dict[str, float]) -> float:
+        key = kind if kind in self.coefficients else "default"
+        z = float(np.dot(self.coefficients[key], feature_vector(features))) + self.intercepts[key]
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"embedder": self.embedder, "features": list(FEATURES), "coefficients": self.coefficients,
+                   "intercepts": self.intercepts, "threshold": self.threshold, "meta": self.meta}
+        path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Calibrator:
+        if not path.is_file():
+            raise ModelUnavailableError(f"alignment calibrator not found: {path} (run 'policyalign models calibrate')")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            raise ModelUnavailableError(f"{path} was fitted on other features: {data['features']}")
+        return cls(data["embedder"], data["coefficients"], data["intercepts"], data["threshold"], data.get("meta", {}))
+
+
+def fit_calibrator(rows: list[tuple[str, dict[str, float], int]], embedder: str, c: float = 1.0,
+                   meta: dict | None = None) -> Calibrator:
+    """Fit per kind on (kind, features, label) rows; 'default' pools every kind for new frameworks."""
+    from sklearn.linear_model import LogisticRegression
+
+    coefficients, intercepts = {}, {}
+    kinds = sorted({kind for kind, _, _ in rows})
+    for kind in [*kinds, "default"]:
+        subset = [(f, y) for k, f, y in rows if kind == "default" or k == kind]
+        x = np.array([feature_vector(f) for f, _ in subset])
+        y = np.array([label for _, label in subset])
+        if len(set(y)) < 2:
+            continue
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit(x, y)
+        coefficients[kind] = [round(float(v), 6) for v in model.coef_[0]]
+        intercepts[kind] = round(float(model.intercept_[0]), 6)
+    return Calibrator(embedder, coefficients, intercepts, 0.5, meta or {})

@@ -1,0 +1,181 @@
+"""Perspectives: is miljö, barn, jämställdhet (…) present, thin or absent, and why.
+
+The text about a perspective is found three ways: sections whose heading
+names only that perspective; sentences whose words are about it (lemma and
+compound aware, false friends vetoed); and up to two following sentences of
+the same paragraph, until another perspective takes over. Within that text,
+"empty" sentences (not relevant, no negative impact, open to all, intent
+only) count for nothing; the rest are searched for the four kinds of
+substance the definitions name. Status follows the corpus definitions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from analysis.corpus.schema import EmptySign, Perspective, PerspectiveSet, Term
+from analysis.document import Document
+from analysis.nlp import Sentence
+from analysis.nlp.terms import TermMatcher
+from analysis.result import Evidence, PerspectiveOut
+
+CONTINUATION_SENTENCES = 2
+
+
+@dataclass
+class _Compiled:
+    perspective: Perspective
+    topic: TermMatcher
+    signals: dict[str, list[re.Pattern[str]]]
+    friend_terms: TermMatcher
+    friend_patterns: list[tuple[re.Pattern[str], str]]
+
+
+@dataclass
+class _Scope:
+    sentences: dict[int, str] = field(default_factory=dict)  # sentence index → why it is in scope
+    strong_mention: bool = False
+    weak_mention: bool = False
+
+
+class PerspectiveAnalyzer:
+    def __init__(self, perspective_set: PerspectiveSet, evidence_limit: int = 3) -> None:
+        self._set = perspective_set
+        self._evidence_limit = evidence_limit
+        self._empty = [(sign, [re.compile(p, re.IGNORECASE) for p in sign.patterns]) for sign in perspective_set.empty_signs]
+        self._compiled = [self._compile(p) for p in perspective_set.perspectives]
+
+    def _compile(self, perspective: Perspective) -> _Compiled:
+        signals: dict[str, list[re.Pattern[str]]] = {}
+        for kind in self._set.signal_kinds:
+            patterns = [*self._set.common_signals.get(kind, []), *perspective.signals.get(kind, [])]
+            signals[kind] = [re.compile(p, re.IGNORECASE) for p in patterns]
+        friend_terms = [f for f in perspective.false_friends if f.term is not None]
+        return _Compiled(
+            perspective,
+            TermMatcher(perspective.vocabulary, perspective.false_friends),
+            signals,
+            TermMatcher([Term(term=f.term, positions=f.positions, note=f.note) for f in friend_terms]),
+            [(re.compile(f.pattern, re.IGNORECASE), f.note) for f in perspective.false_friends if f.pattern],
+        )
+
+    def analyse(self, document: Document) -> list[PerspectiveOut]:
+        mentions = {c.perspective.id: self._mentions(c, document) for c in self._compiled}
+        return [self._judge(c, document, self._scope(c, document, mentions)) for c in self._compiled]
+
+    def _mentions(self, compiled: _Compiled, document: Document) -> dict[int, bool]:
+        """Sentence index → True for a strong mention, False for a weak-only one."""
+        found: dict[int, bool] = {}
+        for index, sentence in enumerate(document.sentences):
+            hits = compiled.topic.find(sentence)
+            if hits:
+                found[index] = any(not hit.term.weak for hit in hits)
+        return found
+
+    def _scope(self, compiled: _Compiled, document: Document, mentions: dict[str, dict[int, bool]]) -> _Scope:
+        pid = compiled.perspective.id
+        scope = _Scope()
+        sentences = document.sentences
+        for index, sentence in enumerate(sentences):
+            section = document.section_of(sentence)
+            if section.perspectives == (pid,):
+                scope.sentences[index] = "heading"
+        for index, strong in mentions[pid].items():
+            scope.sentences.setdefault(index, "mention")
+            scope.strong_mention |= strong
+            scope.weak_mention |= not strong
+            for follower in range(index + 1, min(index + 1 + CONTINUATION_SENTENCES, len(sentences))):
+                if not _same_paragraph(sentences[index], sentences[follower]):
+                    break
+                if any(mentions[other].get(follower) for other in mentions if other != pid):
+                    break
+                scope.sentences.setdefault(follower, "continuation")
+        return scope
+
+    def _judge(self, compiled: _Compiled, document: Document, scope: _Scope) -> PerspectiveOut:
+        perspective = compiled.perspective
+        headed = [s for s in document.sections if perspective.id in s.perspectives]
+        kinds: set[str] = set()
+        reasons: list[str] = []
+        evidence: list[Evidence] = []
+        empty_reasons: list[str] = []
+        for index in sorted(scope.sentences):
+            sentence = document.sentences[index]
+            sign = self._empty_sign(sentence)
+            if sign is not None:
+                empty_reasons.append(f"Texten {sign.reason}: ”{_quote(sentence.text)}”")
+                evidence.append(_evidence(sentence, 0.0, f"perspectives:{sign.id}"))
+                continue
+            found = {kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)}
+            kinds |= found
+            if found or scope.sentences[index] != "continuation":
+                evidence.append(_evidence(sentence, len(found) / 4, "perspectives:" + ",".join(sorted(found)) if found else "perspectives:mention"))
+        friends = self._false_friends(compiled, document)
+        named = bool(headed) or scope.strong_mention
+        can_be_present = bool(headed) or scope.strong_mention
+        labels = self._set.signal_kinds
+        if not named:
+            status, score = "absent", 0.0
+            reasons.append(f"Texten tar inte upp {perspective.name.lower()}: ingen rubrik och ingen mening om det.")
+            if scope.weak_mention:
+                reasons.append("Texten nämner bara unga/ungdomar, som kan vara över 18 år, utan att tala om barn.")
+                evidence = [e for e in evidence if e.score > 0]
+        elif len(kinds) >= self._set.present_min_kinds and can_be_present:
+            status, score = "present", min(1.0, 0.55 + 0.1 * len(kinds))
+            reasons.append("Texten innehåller " + _join([labels[k].lower() for k in _ordered(kinds, labels)]) + ".")
+        else:
+            status, score = "thin", round(0.1 + 0.1 * len(kinds), 2)
+            if headed and not scope.sentences:
+                reasons.append(f"Rubriken ”{headed[0].heading}” nämner perspektivet, men ingen text handlar om det.")
+            reasons.extend(empty_reasons)
+            missing = [labels[k].lower() for k in _ordered(set(labels) - kinds, labels)]
+            if kinds:
+                reasons.append("Texten visar bara " + _join([labels[k].lower() for k in _ordered(kinds, labels)])
+                               + "; det saknas " + _join(missing) + ".")
+            elif scope.sentences and not empty_reasons:
+                reasons.append("Perspektivet nämns men utan analys, åtgärder, indikatorer eller ansvar.")
+        reasons.extend(friends)
+        evidence = sorted(evidence, key=lambda e: (-e.score, e.start))[: self._evidence_limit]
+        return PerspectiveOut(id=perspective.id, name=perspective.name, required=perspective.required, status=status,
+                              score=score, reasons=reasons, evidence=sorted(evidence, key=lambda e: e.start),
+                              signals=_ordered(kinds, labels))
+
+    def _empty_sign(self, sentence: Sentence) -> EmptySign | None:
+        for sign, patterns in self._empty:
+            if any(p.search(sentence.text) for p in patterns):
+                return sign
+        return None
+
+    @staticmethod
+    def _false_friends(compiled: _Compiled, document: Document) -> list[str]:
+        """Explain look-alikes the text uses, so the officer sees why they did not count."""
+        notes: dict[str, str] = {}
+        for sentence in document.sentences:
+            for hit in compiled.friend_terms.find(sentence):
+                word = sentence.tokens[hit.first].text
+                notes.setdefault(word.lower(), f"”{word}” räknas inte: {hit.term.note}.")
+            for pattern, note in compiled.friend_patterns:
+                if match := pattern.search(sentence.text):
+                    notes.setdefault(match.group(0).lower(), f"”{match.group(0)}” räknas inte: {note}.")
+        return list(notes.values())[:3]
+
+
+def _same_paragraph(first: Sentence, second: Sentence) -> bool:
+    return first.section == second.section and first.paragraph == second.paragraph
+
+
+def _evidence(sentence: Sentence, score: float, source: str) -> Evidence:
+    return Evidence(text=sentence.text, start=sentence.start, end=sentence.end, score=round(score, 3), source=source)
+
+
+def _quote(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _ordered(kinds: set[str], labels: dict[str, str]) -> list[str]:
+    return [kind for kind in labels if kind in kinds]
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1] if words else ""

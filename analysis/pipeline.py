@@ -1,0 +1,204 @@
+"""The one core: ingest → sections → sentences → (matching, perspectives, facts, rules) → result.
+
+The CLI, the HTTP service and bulk scoring all call ``Analyzer``; none of them
+re-implements analysis. Construction loads the corpus and models once;
+``analyze`` is then cheap enough to call while an applicant types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+
+from analysis import ingest
+from analysis.corpus import cached_corpus
+from analysis.corpus.schema import Framework, PolicyCorpus
+from analysis.document import Document
+from analysis.embeddings import Embedder, get_embedder
+from analysis.errors import DocumentTooLargeError, LanguageNotSupportedError
+from analysis.facts import extract_facts
+from analysis.ingest import SourceText
+from analysis.matching.base import ItemScore
+from analysis.matching.calibration import Calibrator
+from analysis.matching.combined import CombinedMatcher
+from analysis.matching.lexical import LexicalMatcher
+from analysis.matching.semantic import SemanticMatcher
+from analysis.nlp import build_nlp, is_swedish_word, sentences_of
+from analysis.perspectives import PerspectiveAnalyzer
+from analysis.result import (
+    AnalysisResult,
+    DocumentOut,
+    Alignment,
+    MatcherScore,
+    SectionOut,
+    Versions,
+)
+from analysis.rules import RuleEngine
+from analysis.sections import HeadingMapper, document_kind, segment
+from analysis.settings import Settings, get_settings
+
+LANGUAGE_CONFIDENCE_TO_REFUSE = 0.9
+
+
+def software_version() -> str:
+    try:
+        return version("policyalign")
+    except PackageNotFoundError:
+        return "0+source"
+
+
+@dataclass
+class Analyzer:
+    """Holds everything loaded once: corpus, pipeline, embedder, matchers, rules."""
+
+    settings: Settings
+    corpus: PolicyCorpus
+    embedder: Embedder
+    calibrator: Calibrator
+
+    @classmethod
+    def create(cls, settings: Settings | None = None, *, corpus: PolicyCorpus | None = None,
+               embedder: Embedder | None = None, calibrator: Calibrator | None = None) -> Analyzer:
+        settings = settings or get_settings()
+        corpus = corpus or cached_corpus(str(settings.corpus_dir))
+        embedder = embedder or get_embedder(settings.embedder, str(settings.models_dir))
+        calibrator = calibrator or Calibrator.load(settings.models_dir / "alignment-calibrator" / f"{embedder.name}.json")
+        return cls(settings, corpus, embedder, calibrator)
+
+    def __post_init__(self) -> None:
+        limit = self.settings.evidence_per_item
+        self.mapper = HeadingMapper(self.corpus.headings, self.corpus.perspectives)
+        self.nlp = build_nlp()
+        self.lexical = LexicalMatcher(self.corpus.headings, limit)
+        self.semantic = SemanticMatcher(self.embedder, self.corpus.headings, limit)
+        self.matcher = CombinedMatcher(self.lexical, self.semantic, self.calibrator, limit)
+        self.perspectives = PerspectiveAnalyzer(self.corpus.perspectives, limit)
+        self.rules = RuleEngine(self.corpus.rules)
+        self.semantic.warm(self.corpus.frameworks)
+
+    # ---- ingest: every way in ends as a SourceText ------------------------------------------
+    @property
+    def _ingest_options(self) -> dict:
+        return {"is_word": is_swedish_word, "keep_line": self.mapper.is_known_heading}
+
+    def read_path(self, path: Path | str) -> SourceText:
+        return ingest.read_path(path, **self._ingest_options)
+
+    def read_upload(self, data: bytes, filename: str) -> SourceText:
+        return ingest.read_upload(data, filename, **self._ingest_options)
+
+    def read_text(self, text: str, source: str | None = None) -> SourceText:
+        return ingest.from_text(text, source, **self._ingest_options)
+
+    def read_fields(self, fields: Mapping[str, str], title: str | None = None, source: str | None = None) -> SourceText:
+        return ingest.from_fields(fields, title, source, **self._ingest_options)
+
+    # ---- the analysis -----------------------------------------------------------------------
+    def prepare(self, source: SourceText, document_id: str | None = None) -> Document:
+        """Sections and sentences; checks the limits every caller must respect."""
+        if len(source.text) > self.settings.max_text_chars:
+            raise DocumentTooLargeError(
+                f"the text has {len(source.text)} characters; the limit is {self.settings.max_text_chars}",
+                source=source.source)
+        if (self.settings.require_swedish and source.language != "sv"
+                and source.language_confidence >= LANGUAGE_CONFIDENCE_TO_REFUSE):
+            raise LanguageNotSupportedError(
+                f"the text is in language {source.language!r}, not Swedish", source=source.source)
+        sections = segment(source.text, self.mapper, source.heading_hints)
+        bodies = [(index, source.text[s.start : s.end], s.start) for index, s in enumerate(sections)]
+        sentences = []
+        for (index, _, offset), doc in zip(bodies, self.nlp.pipe(body for _, body, _ in bodies), strict=True):
+            sentences.extend(sentences_of(doc, offset, index))
+        return Document(
+            id=document_id or _document_id(source),
+            source=source.source,
+            text=source.text,
+            language=source.language,
+            kind=document_kind(sections),
+            sections=sections,
+            sentences=sentences,
+        )
+
+    def embed(self, documents: Sequence[Document]) -> None:
+        """Sentence vectors for many documents in one encoder call (bulk scoring batches here)."""
+        texts = [s.text for d in documents for s in d.sentences]
+        vectors = self.embedder.encode(texts) if texts else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        offset = 0
+        for document in documents:
+            document.vectors = vectors[offset : offset + len(document.sentences)]
+            offset += len(document.sentences)
+
+    def frameworks(self, region: str | None) -> list[Framework]:
+        return self.corpus.frameworks_for(region or self.settings.region)
+
+    def align(self, document: Document, framework: Framework) -> list[Alignment]:
+        scores = sorted(self.matcher.score(document, framework), key=lambda s: -s.score)
+        names = {item.id: item.name for item in framework.items}
+        threshold = self.calibrator.threshold
+        return [
+            Alignment(framework=framework.id, item=s.item, name=names[s.item], score=round(s.score, 4), rank=rank,
+                      match=s.score >= threshold or (rank == 1 and not framework.allows_none),
+                      evidence=s.evidence, contributions=_contributions(s))
+            for rank, s in enumerate(scores, start=1)
+        ]
+
+    def analyse_document(self, document: Document, region: str | None = None,
+                         include_text: bool = False) -> AnalysisResult:
+        if document.vectors is None:
+            self.embed([document])
+        region_id = self.corpus.region(region or self.settings.region).id
+        alignments = [a for framework in self.frameworks(region_id) for a in self.align(document, framework)]
+        facts = extract_facts(document)
+        return AnalysisResult(
+            document=DocumentOut(
+                id=document.id, source=document.source, language=document.language, kind=document.kind,
+                char_count=len(document.text),
+                sections=[SectionOut(id=s.id, heading=s.heading, start=s.heading_start if s.heading_start is not None else s.start,
+                                     end=s.end, perspectives=list(s.perspectives)) for s in document.sections],
+                text=document.text if include_text else None,
+            ),
+            alignments=alignments,
+            perspectives=self.perspectives.analyse(document),
+            facts=facts,
+            findings=self.rules.evaluate(document, facts),
+            versions=self.versions(region_id),
+        )
+
+    def analyze(self, source: SourceText, region: str | None = None, include_text: bool = False,
+                document_id: str | None = None) -> AnalysisResult:
+        """The core entry point: one normalised source in, the result contract out."""
+        return self.analyse_document(self.prepare(source, document_id), region, include_text)
+
+    def versions(self, region: str) -> Versions:
+        return Versions(software=software_version(), corpus=self.corpus.version, region=region,
+                        models={"embedder": f"{self.embedder.name}:{self.embedder.version}",
+                                "calibrator": self.calibrator.version})
+
+    def explain(self, document: Document, item_id: str, region: str | None = None) -> tuple[Framework, ItemScore, ItemScore, ItemScore]:
+        """Each matcher's view of one item, for ``policyalign explain``."""
+        if document.vectors is None:
+            self.embed([document])
+        for framework in self.frameworks(region):
+            if any(item.id == item_id for item in framework.items):
+                pick = lambda scores: next(s for s in scores if s.item == item_id)  # noqa: E731
+                return (framework, pick(self.lexical.score(document, framework)),
+                        pick(self.semantic.score(document, framework)), pick(self.matcher.score(document, framework)))
+        from analysis.errors import UnknownItemError
+
+        raise UnknownItemError(f"no item {item_id!r} in the frameworks of region {region or self.corpus.manifest.default_region!r}")
+
+
+def _contributions(score: ItemScore) -> list[MatcherScore]:
+    return [MatcherScore(matcher=name, score=round(float(score.features.get(name, 0.0)), 4))
+            for name in ("lexical", "semantic")]
+
+
+def _document_id(source: SourceText) -> str:
+    if source.source:
+        return Path(source.source).stem
+    return "doc-" + hashlib.sha1(source.text.encode()).hexdigest()[:12]

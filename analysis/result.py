@@ -1,0 +1,109 @@
+"""The result contract (JSON schema_version "1"): what the CLI, the API and bulk rows emit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+PerspectiveStatus = Literal["present", "thin", "absent"]
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(Contract):
+    """A span of the normalised text that supports a score, with where the support came from."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+    source: str = Field(description="The matcher or analyser that found it, e.g. 'lexical', 'semantic', 'facts'")
+
+
+class SectionOut(Contract):
+    id: str | None = Field(description="Canonical section id from the heading lexicon, or null")
+    heading: str | None
+    start: int
+    end: int
+    perspectives: list[str] = Field(default_factory=list, description="Perspectives a heading names")
+
+
+class DocumentOut(Contract):
+    id: str
+    source: str | None
+    language: str
+    kind: Literal["decision", "application", "summary", "form"]
+    char_count: int
+    sections: list[SectionOut]
+    text: str | None = Field(default=None, description="The normalised text; only with include_text")
+
+
+class MatcherScore(Contract):
+    matcher: str
+    score: float
+
+
+class Alignment(Contract):
+    framework: str
+    item: str
+    name: str
+    score: float = Field(ge=0, le=1, description="Calibrated probability that the item applies")
+    rank: int = Field(ge=1)
+    match: bool
+    evidence: list[Evidence]
+    contributions: list[MatcherScore] = Field(default_factory=list, description="Each matcher's raw score")
+
+
+class PerspectiveOut(Contract):
+    id: str
+    name: str
+    required: bool
+    status: PerspectiveStatus
+    score: float = Field(ge=0, le=1)
+    reasons: list[str]
+    evidence: list[Evidence]
+    signals: list[str] = Field(default_factory=list, description="Kinds of substance found")
+
+
+class Period(Contract):
+    start: date | None = None
+    end: date | None = None
+
+
+class Facts(Contract):
+    amount_sek: int | None = None
+    amount_role: str | None = Field(default=None, description="requested | granted | regional-share | unknown")
+    share_percent: float | None = None
+    period: Period = Field(default_factory=Period)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Finding(Contract):
+    rule: str
+    severity: Literal["error", "warning", "info"]
+    message: str
+    citation: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Versions(Contract):
+    software: str
+    corpus: str
+    region: str
+    models: dict[str, str]
+
+
+class AnalysisResult(Contract):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    document: DocumentOut
+    alignments: list[Alignment]
+    perspectives: list[PerspectiveOut]
+    facts: Facts
+    findings: list[Finding]
+    versions: Versions

@@ -1,0 +1,145 @@
+"""Findings: the corpus rules (förordning 2003:596, the region's conditions) applied to a document.
+
+Each rule's ``check`` names one evaluator below; the parameters, messages and
+citations are corpus data, so a region can change a limit or a message
+without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from analysis.corpus.schema import (
+    AmountPatternAboveRule,
+    ContentMissingRule,
+    FactsMissingRule,
+    PatternPresentRule,
+    PeriodOrderRule,
+    PeriodWithinRule,
+    RuleSet,
+    ShareAboveRule,
+)
+from analysis.document import Document
+from analysis.facts import AMOUNT, parse_amount
+from analysis.result import Evidence, Facts, Finding
+
+Evaluator = Callable[[object, Document, Facts], list[Evidence] | None]  # None: the rule does not fire
+
+
+def _fact_present(facts: Facts, name: str) -> bool:
+    if name == "period":
+        return facts.period.start is not None or facts.period.end is not None
+    return getattr(facts, name) is not None
+
+
+def _fact_evidence(facts: Facts, source: str) -> list[Evidence]:
+    return [e for e in facts.evidence if e.source == source]
+
+
+def _share_above(rule: ShareAboveRule, document: Document, facts: Facts) -> list[Evidence] | None:
+    if facts.share_percent is not None and facts.share_percent > rule.limit_percent:
+        return _fact_evidence(facts, "facts:share")
+    return None
+
+
+def _facts_missing(rule: FactsMissingRule, document: Document, facts: Facts) -> list[Evidence] | None:
+    return None if any(_fact_present(facts, name) for name in rule.facts) else []
+
+
+def _content_missing(rule: ContentMissingRule, document: Document, facts: Facts) -> list[Evidence] | None:
+    if any(document.sections_with(section) for section in rule.sections):
+        return None
+    if any(_fact_present(facts, name) for name in rule.facts):
+        return None
+    patterns = [re.compile(p, re.IGNORECASE) for p in rule.patterns]
+    if any(p.search(document.text) for p in patterns):
+        return None
+    return []
+
+
+def _pattern_present(rule: PatternPresentRule, document: Document, facts: Facts) -> list[Evidence] | None:
+    patterns = [re.compile(p, re.IGNORECASE) for p in rule.patterns]
+    negations = [re.compile(p, re.IGNORECASE) for p in rule.negations]
+    evidence = [
+        Evidence(text=s.text, start=s.start, end=s.end, score=1.0, source=f"rules:{rule.id}")
+        for s in document.sentences
+        if any(p.search(s.text) for p in patterns) and not any(n.search(s.text) for n in negations)
+    ]
+    return evidence or None
+
+
+def _period_within(rule: PeriodWithinRule, document: Document, facts: Facts) -> list[Evidence] | None:
+    if rule.when_patterns and not any(re.search(p, document.text, re.IGNORECASE) for p in rule.when_patterns):
+        return None
+    start, end = facts.period.start, facts.period.end
+    too_early = rule.earliest_start is not None and start is not None and start < rule.earliest_start
+    too_late = rule.latest_end is not None and end is not None and end > rule.latest_end
+    return _fact_evidence(facts, "facts:period") if too_early or too_late else None
+
+
+def _period_order(rule: PeriodOrderRule, document: Document, facts: Facts) -> list[Evidence] | None:
+    start, end = facts.period.start, facts.period.end
+    return _fact_evidence(facts, "facts:period") if start and end and end < start else None
+
+
+def _amount_pattern_above(rule: AmountPatternAboveRule, document: Document, facts: Facts) -> list[Evidence] | None:
+    patterns = [re.compile(p, re.IGNORECASE) for p in rule.patterns]
+    for sentence in document.sentences:
+        if any(p.search(sentence.text) for p in patterns):
+            for match in AMOUNT.finditer(sentence.text):
+                if parse_amount(match["number"], match["unit"]) > rule.limit_sek:
+                    return [Evidence(text=sentence.text, start=sentence.start, end=sentence.end, score=1.0,
+                                     source=f"rules:{rule.id}")]
+    return None
+
+
+EVALUATORS: dict[str, Evaluator] = {
+    "share_above": _share_above,
+    "facts_missing": _facts_missing,
+    "content_missing": _content_missing,
+    "pattern_present": _pattern_present,
+    "period_within": _period_within,
+    "period_order": _period_order,
+    "amount_pattern_above": _amount_pattern_above,
+}
+
+
+class RuleEngine:
+    def __init__(self, rules: RuleSet) -> None:
+        self._rules = rules.rules
+
+    def evaluate(self, document: Document, facts: Facts) -> list[Finding]:
+        findings = []
+        for rule in self._rules:
+            if document.kind not in rule.applies_to:
+                continue
+            evidence = EVALUATORS[rule.check](rule, document, facts)
+            if evidence is None:
+                continue
+            findings.append(Finding(rule=rule.id, severity=rule.severity, message=_message(rule, facts, evidence),
+                                    citation=rule.citation, evidence=evidence))
+        return findings
+
+
+def _message(rule, facts: Facts, evidence: list[Evidence]) -> str:
+    values = {
+        "share": _number(facts.share_percent), "amount": _amount_in(evidence),
+        "start": facts.period.start, "end": facts.period.end,
+        "latest_end": getattr(rule, "latest_end", None), "limit": getattr(rule, "limit_percent", None),
+    }
+    try:
+        return rule.message.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return rule.message
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else (f"{value:.0f}" if float(value).is_integer() else f"{value}".replace(".", ","))
+
+
+def _amount_in(evidence: list[Evidence]) -> str:
+    for item in evidence:
+        if match := AMOUNT.search(item.text):
+            return f"{parse_amount(match['number'], match['unit']):,.0f}".replace(",", " ")
+    return ""
