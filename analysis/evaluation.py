@@ -212,3 +212,32 @@ def fit_shipped_calibrator(analyzer: Analyzer, directory: Path) -> Calibrator:
             "embedder": f"{analyzer.embedder.name}:{analyzer.embedder.version}",
             "leave_one_out": {fw: m["all"] for fw, m in loo.items()}}
     return fit_calibrator(rows, analyzer.embedder.name, meta=meta)
+
+
+def format_report(report: dict) -> str:
+    """Plain-text tables for the terminal and the README."""
+    lines = [f"Evaluation on {report['texts']} texts, embedder {report['embedder']}", ""]
+    for title, key in (("Alignment, shipped calibrator", "alignment"), ("Alignment, leave-one-out calibrator", "alignment_loo")):
+        lines += [title, f"{'framework':<32}{'stratum':<13}{'n':>3}{'top1':>7}{'top3':>7}{'mrr':>7}{'none ok':>9}"]
+        for framework, strata in report[key].items():
+            for stratum in ("all", "decision", "application", "summary", "form"):
+                if stratum in strata:
+                    m = strata[stratum]
+                    none_ok = f"{m['none_ok']:.2f}" if "none_ok" in m else "–"
+                    lines.append(f"{framework:<32}{stratum:<13}{m['n']:>3}{m.get('top1', 0):>7.2f}"
+                                 f"{m.get('top3', 0):>7.2f}{m.get('mrr', 0):>7.2f}{none_ok:>9}")
+        lines.append("")
+    lines.append("Perspectives (accuracy; confusion rows = gold, columns = predicted present/thin/absent)")
+    for perspective, m in report["perspectives"].items():
+        rows = "  ".join(f"{g}: {[m['confusion'][g][p] for p in STATUSES]}" for g in STATUSES)
+        lines.append(f"  {perspective:<13} {m['accuracy']:.2f}  {rows}")
+    lines += ["", "Facts (exact match where the label states a value; *_null: correctly empty)"]
+    for name, m in report["facts"].items():
+        if name != "errors":
+            lines.append(f"  {name:<20} {m['exact']:.2f}  (n={m['n']})")
+    for error in report["facts"]["errors"]:
+        lines.append(f"    miss: {error}")
+    lines += ["", "Findings"]
+    for rule, m in report["findings"].items():
+        lines.append(f"  {rule:<20} precision {m['precision']}  recall {m['recall']}  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})")
+    return "\n".join(lines)

@@ -35,7 +35,7 @@ _REQUESTED = re.compile(r"\b(söker|ansöker om|söks|sökt belopp|sökta belopp
 _TOTAL = re.compile(r"\b(total\w*|sammanlagt|omsluter|omslutning|beräknas till|budget\w* (är|uppgår)|uppgår till)\b", re.IGNORECASE)
 _OTHER_FUNDER = re.compile(
     r"\b(regionalfond\w*|socialfond\w*|esf\+?|eruf|interreg|eu|tillväxtverket|kommun\w*|företagen|universitet\w*|"
-    r"resterande|övrig\w* finansiering|egen insats|medfinansierar|almi|länsstyrelsen)\b", re.IGNORECASE)
+    r"resterande|övrig\w* finansiering|egen insats|medfinansierar|länsstyrelsen)\b", re.IGNORECASE)
 _LIMIT_BEFORE = re.compile(r"\b(under|över|upp till|maximalt|minst)\s*$", re.IGNORECASE)
 _COST = re.compile(r"^\s*(av\s+)?(projektets|förstudiens|den|de|hela)?\s*(totala\s+|bokförda\s+|stödberättigande\s+)?"
                    r"(kostnader\w*|kostnaden|budget\w*)", re.IGNORECASE)
@@ -127,7 +127,8 @@ def _best_amount(document: Document) -> _Candidate | None:
                 role = "regional-share" if role == "unknown" else role
             if _TOTAL.search(f"{label} {before}") and role not in ("granted", "requested"):
                 score -= 6.0
-            if _OTHER_FUNDER.search(f"{label} {before}") and not _REGION.search(before + after):
+            if (_OTHER_FUNDER.search(f"{label} {before}") and not _REGION.search(before + after)
+                    and role not in ("granted", "requested")):
                 score -= 6.0
             if _LIMIT_BEFORE.search(sentence.text[: match.start()]):
                 score -= 4.0
@@ -151,11 +152,15 @@ def _best_share(document: Document, amount: _Candidate | None) -> _Candidate | N
                 score += 4.0
             if _COST.search(following) or _COST_OF.search(following):
                 score += 3.0
-            if _SHARE_LABEL.search(label) or _SHARE_LABEL.search(before):
+            preceding = sentence.text[: match.start()]
+            if _SHARE_LABEL.search(label) or _SHARE_LABEL.search(preceding):
                 score += 3.0
-            if _REGION.search(f"{label} {sentence.text}") or _GRANTED.search(before) or _REQUESTED.search(f"{label} {before}"):
+            asked = _GRANTED.search(before) or _REQUESTED.search(f"{label} {preceding}")
+            if _REGION.search(f"{label} {sentence.text}") or asked:
                 score += 2.0
-            if _OTHER_FUNDER.search(before) and not _REGION.search(before) or re.search(
+            # "varav Regionalfonden finansierar 40 procent": another funder's share, not the region's;
+            # but "Hallsbergs kommun beviljas 50 procent": the recipient, not a funder.
+            if (_OTHER_FUNDER.search(before) and not _REGION.search(before) and not asked) or re.search(
                     r"^\s*(finansieras|betalas|bekostas) av", after, re.IGNORECASE):
                 score -= 6.0
             if score >= 5 and (best is None or score > best.score):

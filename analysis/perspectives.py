@@ -82,7 +82,8 @@ class PerspectiveAnalyzer:
             if section.perspectives == (pid,):
                 scope.sentences[index] = "heading"
         for index, strong in mentions[pid].items():
-            scope.sentences.setdefault(index, "mention")
+            # "unga" may be adults: a weak-only mention names the topic but is no evidence of substance.
+            scope.sentences.setdefault(index, "mention" if strong else "weak")
             scope.strong_mention |= strong
             scope.weak_mention |= not strong
             for follower in range(index + 1, min(index + 1 + CONTINUATION_SENTENCES, len(sentences))):
@@ -90,7 +91,7 @@ class PerspectiveAnalyzer:
                     break
                 if any(mentions[other].get(follower) for other in mentions if other != pid):
                     break
-                scope.sentences.setdefault(follower, "continuation")
+                scope.sentences.setdefault(follower, "continuation" if strong else "weak")
         return scope
 
     def _judge(self, compiled: _Compiled, document: Document, scope: _Scope) -> PerspectiveOut:
@@ -106,6 +107,8 @@ class PerspectiveAnalyzer:
             if sign is not None:
                 empty_reasons.append(f"Texten {sign.reason}: ”{_quote(sentence.text)}”")
                 evidence.append(_evidence(sentence, 0.0, f"perspectives:{sign.id}"))
+                continue
+            if scope.sentences[index] == "weak":
                 continue
             found = {kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)}
             kinds |= found

@@ -1,0 +1,293 @@
+"""The ``policyalign`` command line: analyse, explain, evaluate, corpus, models, serve, score, report."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+app = typer.Typer(help="Policy alignment and document analysis for Swedish regional development funding.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+corpus_app = typer.Typer(help="Validate, show and export the policy corpus.", no_args_is_help=True)
+models_app = typer.Typer(help="Build, calibrate and evaluate models.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+app.add_typer(models_app, name="models")
+
+EXIT_USAGE = 2
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class EmbedderName(str, Enum):
+    static_sv = "static-sv"
+    e5_small = "e5-small"
+    fake = "fake"
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"policyalign: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _settings(embedder: EmbedderName | None = None, corpus: Path | None = None):
+    from analysis.settings import Settings
+
+    overrides = {}
+    if embedder is not None:
+        overrides["embedder"] = embedder.value
+    if corpus is not None:
+        overrides["corpus_dir"] = corpus
+    return Settings(**overrides)
+
+
+def _analyzer(embedder: EmbedderName | None = None, corpus: Path | None = None):
+    from analysis.errors import PolicyAlignError
+    from analysis.pipeline import Analyzer
+
+    try:
+        return Analyzer.create(_settings(embedder, corpus))
+    except PolicyAlignError as error:
+        raise fail(str(error)) from None
+
+
+EmbedderOption = Annotated[EmbedderName | None, typer.Option("--embedder", help="Sentence embedder (default from settings: static-sv)")]
+RegionOption = Annotated[str | None, typer.Option("--region", help="Region whose frameworks to match (default: the corpus's)")]
+CorpusOption = Annotated[Path | None, typer.Option("--corpus", help="Policy corpus folder (default: policy_corpus/)")]
+
+
+@app.command()
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="Text, PDF or DOCX files")],
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text report or JSON contract")] = OutputFormat.text,
+    region: RegionOption = None,
+    include_text: Annotated[bool, typer.Option("--include-text", help="Put the normalised text in the JSON")] = False,
+    embedder: EmbedderOption = None,
+    corpus: CorpusOption = None,
+) -> None:
+    """Analyse documents: sections, policy matches, perspectives, facts and findings."""
+    from analysis.errors import PolicyAlignError
+    from analysis.report import render_text
+
+    analyzer = _analyzer(embedder, corpus)
+    names = {f.id: f.name for f in analyzer.corpus.frameworks}
+    failed = False
+    results = []
+    for path in files:
+        try:
+            result = analyzer.analyze(analyzer.read_path(path), region=region, include_text=include_text)
+        except PolicyAlignError as error:
+            typer.echo(f"policyalign: {error if error.source else f'{path}: {error}'}", err=True)
+            failed = True
+            continue
+        if output is OutputFormat.json:
+            results.append(result.model_dump(mode="json"))
+        else:
+            typer.echo(render_text(result, names, color=sys.stdout.isatty()))
+    if output is OutputFormat.json and results:
+        typer.echo(json.dumps(results[0] if len(files) == 1 else results, ensure_ascii=False, indent=2))
+    if failed:
+        raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="The document")],
+    item: Annotated[str, typer.Option("--item", help="Policy item id, e.g. naringsliv-och-entreprenorskap")],
+    region: RegionOption = None,
+    embedder: EmbedderOption = None,
+) -> None:
+    """Show why one policy item scored as it did: each matcher's contribution and its evidence."""
+    from analysis.errors import PolicyAlignError
+    from analysis.matching.calibration import FEATURES, feature_vector
+
+    analyzer = _analyzer(embedder)
+    try:
+        document = analyzer.prepare(analyzer.read_path(file))
+        framework, lexical, semantic, combined = analyzer.explain(document, item, region)
+    except PolicyAlignError as error:
+        raise fail(str(error)) from None
+    key = framework.kind if framework.kind in analyzer.calibrator.coefficients else "default"
+    weights = analyzer.calibrator.coefficients[key]
+    values = feature_vector(combined.features)
+    typer.echo(f"{item} in {framework.id}: calibrated score {combined.score:.3f}"
+               f" (threshold {analyzer.calibrator.threshold}, calibrator {analyzer.calibrator.version})")
+    typer.echo(f"  intercept {analyzer.calibrator.intercepts[key]:+.3f}")
+    for name, weight, value in zip(FEATURES, weights, values, strict=True):
+        typer.echo(f"  {name:<14} value {value:8.3f} × weight {weight:+.3f} = {value * weight:+.3f}")
+    for title, part in (("lexical", lexical), ("semantic", semantic)):
+        typer.echo(f"{title} evidence:")
+        for evidence in part.evidence:
+            typer.echo(f"  [{evidence.score:.3f}] {evidence.text}")
+        if not part.evidence:
+            typer.echo("  (none)")
+
+
+@app.command()
+def evaluate(
+    directory: Annotated[Path, typer.Argument(help="Folder with labels.jsonl and the texts it names")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    region: RegionOption = None,
+    embedder: EmbedderOption = None,
+) -> None:
+    """Measure alignment, perspectives, facts and findings against labelled texts."""
+    from analysis.errors import PolicyAlignError
+    from analysis.evaluation import evaluate as run_evaluation, format_report
+
+    analyzer = _analyzer(embedder)
+    if not (directory / "labels.jsonl").is_file():
+        raise fail(f"{directory}: no labels.jsonl")
+    try:
+        report = run_evaluation(analyzer, directory, region)
+    except PolicyAlignError as error:
+        raise fail(str(error)) from None
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str) if as_json else format_report(report))
+
+
+@corpus_app.command("validate")
+def corpus_validate(path: Annotated[Path | None, typer.Argument(help="Corpus folder")] = None) -> None:
+    """Check every file of the corpus; list every problem with file, line and entry."""
+    from analysis.corpus import load_corpus
+    from analysis.errors import CorpusError
+
+    root = path or _settings().corpus_dir
+    try:
+        corpus = load_corpus(root)
+    except CorpusError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    items = sum(len(f.items) for f in corpus.frameworks)
+    typer.echo(f"ok: {corpus.manifest.name} {corpus.version}: {len(corpus.frameworks)} frameworks, {items} items, "
+               f"{len(corpus.perspectives.perspectives)} perspectives, {len(corpus.rules.rules)} rules, "
+               f"{len(corpus.headings.sections)} section headings, regions {', '.join(r.id for r in corpus.manifest.regions)}")
+
+
+@corpus_app.command("show")
+def corpus_show(
+    framework: Annotated[str | None, typer.Argument(help="Framework id; all when left out")] = None,
+    corpus: CorpusOption = None,
+) -> None:
+    """A readable table of frameworks and their items."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from analysis.corpus import load_corpus
+    from analysis.errors import CorpusError, PolicyAlignError
+
+    try:
+        loaded = load_corpus(corpus or _settings().corpus_dir)
+        frameworks = [loaded.framework(framework)] if framework else loaded.frameworks
+    except CorpusError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except PolicyAlignError as error:
+        raise fail(str(error)) from None
+    console = Console()
+    console.print(f"[bold]{loaded.manifest.name}[/bold] version {loaded.version}")
+    for fw in frameworks:
+        table = Table(title=f"{fw.name} ({fw.id}, {fw.kind}, {fw.status})", header_style="bold", show_lines=True)
+        table.add_column("id")
+        table.add_column("Namn")
+        table.add_column("Status")
+        table.add_column("Ordförråd (urval)")
+        for item in fw.items:
+            table.add_row(item.id, item.name, item.status, ", ".join(t.term for t in item.vocabulary[:8]) + " …")
+        console.print(table)
+
+
+@corpus_app.command("schema")
+def corpus_schema(out: Annotated[Path | None, typer.Option("--out", help="Write one JSON Schema per file kind into this folder")] = None) -> None:
+    """Print the corpus JSON Schema (or write per-file schemas for editors)."""
+    from analysis.corpus.loader import corpus_json_schema, dump_json_schema
+
+    if out is None:
+        typer.echo(dump_json_schema())
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for pattern, schema in corpus_json_schema()["files"].items():
+        name = pattern.replace("/*", "").replace(".yaml", "") + ".schema.json"
+        (out / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out / name}")
+
+
+@models_app.command("build")
+def models_build(
+    name: Annotated[str, typer.Argument(help="Model to build: static-sv")],
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default models/static-sv)")] = None,
+    cache: Annotated[Path, typer.Option("--cache", help="Teacher-vector cache")] = Path(".cache/static-sv"),
+) -> None:
+    """Rebuild static-sv from the e5-small teacher, offline and seeded (several minutes)."""
+    import logging
+
+    from rich.progress import Progress
+
+    from analysis.corpus import load_corpus
+    from analysis.embeddings.build import build_static_sv, corpus_words
+
+    if name != "static-sv":
+        raise fail(f"unknown model {name!r}; only static-sv can be built")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = _settings()
+    target = out or settings.models_dir / "static-sv"
+    with Progress() as progress:
+        task = progress.add_task("teacher vectors", total=None)
+
+        def factory(total: int):
+            progress.update(task, total=total)
+            return lambda n: progress.advance(task, n)
+
+        info = build_static_sv(target, cache, extra_words=corpus_words(load_corpus(settings.corpus_dir)),
+                               progress_factory=factory)
+    typer.echo(json.dumps(info, indent=2))
+
+
+@models_app.command("calibrate")
+def models_calibrate(
+    directory: Annotated[Path, typer.Argument(help="Labelled texts (labels.jsonl)")],
+    embedder: EmbedderOption = None,
+) -> None:
+    """Fit the alignment calibrator for an embedder on labelled texts and save it in models/."""
+    from analysis.embeddings import get_embedder
+    from analysis.evaluation import fit_shipped_calibrator
+    from analysis.matching.calibration import Calibrator
+    from analysis.pipeline import Analyzer
+
+    settings = _settings(embedder)
+    model = get_embedder(settings.embedder, str(settings.models_dir))
+    prior = Calibrator(model.name, {"default": [0.0] * 5}, {"default": 0.0})
+    analyzer = Analyzer.create(settings, embedder=model, calibrator=prior)
+    calibrator = fit_shipped_calibrator(analyzer, directory)
+    path = settings.models_dir / "alignment-calibrator" / f"{model.name}.json"
+    calibrator.save(path)
+    typer.echo(f"wrote {path} ({calibrator.version})")
+    typer.echo(json.dumps(calibrator.meta, indent=2))
+
+
+@models_app.command("evaluate")
+def models_evaluate(
+    directory: Annotated[Path, typer.Argument(help="Labelled texts (labels.jsonl)")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Compare static-sv, e5-small and a TF-IDF baseline against the teacher and the labels."""
+    from analysis.embeddings.evaluation import compare_embedders, format_comparison
+
+    report = compare_embedders(directory, _settings())
+    typer.echo(json.dumps(report, indent=2) if as_json else format_comparison(report))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
