@@ -116,6 +116,10 @@ def term_keys(word: str) -> frozenset[str]:
     if compound is not None:
         keys |= {f"m:{key}" for key in compound.modifier_keys()}
         keys |= {f"h:{key}" for key in compound.head_keys()}
+        # A lexicalised modifier is a compound too: kompetensförsörjning|insats → kompetens.
+        inner = split_compound(compound.parts[0])
+        if inner is not None:
+            keys |= {f"m:{key}" for key in inner.modifier_keys()}
     return frozenset(keys)
 
 

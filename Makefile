@@ -1,0 +1,45 @@
+# Two commands for a new machine: `make demo` and `make test`.
+# Each bootstraps .venv (pinned by constraints.txt) the first time.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha1sum | cut -c1-12)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: demo test test-fast browser-deps serve bench clean
+
+$(STAMP):
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# The CPU build of torch lies on local disk; install it first so nothing pulls a CUDA build.
+	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
+	$(BIN)/pip install --disable-pip-version-check -q -c constraints.txt -e ".[dev,e5]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/policyalign analyze examples/medfinansiering-tech-kluster-orebro-lan.txt
+
+# Chromium for the browser test, from Debian's packages (never a browser download).
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+			|| echo "browser-deps: could not install chromium; the browser test will be skipped"; \
+		else echo "browser-deps: not root, chromium not installed; the browser test will be skipped"; fi; \
+	fi
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+serve: $(STAMP)
+	$(BIN)/policyalign serve
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/pipeline_speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-output

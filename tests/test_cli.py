@@ -1,0 +1,106 @@
+"""The command line: reports, JSON contract, clear one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from analysis.cli import app
+from tests.conftest import DEVSET, ROOT, SEED
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, ["--help"] if not args else list(args))
+
+
+def test_analyze_text_report():
+    result = invoke("analyze", str(SEED), "--embedder", "fake")
+    assert result.exit_code == 0, result.output
+    assert "Horisontella perspektiv" in result.output
+    assert "Näringsliv och entreprenörskap" in result.output
+    assert "1 493 000 kr" in result.output
+
+
+def test_analyze_json_contract():
+    result = invoke("analyze", str(SEED), "--format", "json", "--embedder", "fake", "--include-text")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == "1"
+    assert set(data) == {"schema_version", "document", "alignments", "perspectives", "facts", "findings", "versions"}
+    assert data["facts"]["amount_sek"] == 1_493_000
+    assert data["facts"]["period"] == {"start": "2025-02-03", "end": "2027-12-31"}
+    assert data["document"]["text"].startswith("Medfinansiering av projekt Tech-kluster")
+    assert {"software", "corpus", "models"} <= set(data["versions"])
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("empty.txt", b"", "empty"),
+    ("junk.txt", bytes(range(256)) * 4, "binary"),
+    ("fake.pdf", b"not a pdf at all", "not a PDF"),
+    ("fake.docx", b"plain text", "not a DOCX"),
+    ("english.txt", b"The project will strengthen small companies in the region through advice and training for staff.",
+     "not Swedish"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = invoke("analyze", str(path), "--embedder", "fake")
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and name in lines[0] and reason in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"nope")
+    result = invoke("analyze", str(bad), str(SEED), "--format", "json", "--embedder", "fake")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)[0]["document"]["id"] == SEED.stem
+
+
+def test_corpus_validate_ok_and_broken(tmp_path):
+    assert invoke("corpus", "validate").exit_code == 0
+    broken = tmp_path / "corpus"
+    import shutil
+
+    shutil.copytree(ROOT / "policy_corpus", broken)
+    (broken / "rules.yaml").write_text("rules: [", encoding="utf-8")
+    result = invoke("corpus", "validate", str(broken))
+    assert result.exit_code == 2 and "rules.yaml" in result.stderr and "YAML syntax error" in result.stderr
+
+
+def test_analyze_refuses_an_invalid_corpus(tmp_path):
+    (tmp_path / "manifest.yaml").write_text("name: x\n", encoding="utf-8")
+    result = invoke("analyze", str(SEED), "--corpus", str(tmp_path), "--embedder", "fake")
+    assert result.exit_code == 2 and "invalid policy corpus" in result.stderr and "Traceback" not in result.output
+
+
+def test_corpus_show_and_schema():
+    shown = invoke("corpus", "show", "orebro-anslag-1-1")
+    assert shown.exit_code == 0 and "eu-medfinansiering" in shown.output
+    assert invoke("corpus", "show", "nope").exit_code == 2
+    schema = invoke("corpus", "schema")
+    assert schema.exit_code == 0 and "frameworks/*.yaml" in json.loads(schema.stdout)["files"]
+
+
+def test_explain():
+    result = invoke("explain", str(SEED), "--item", "naringsliv-och-entreprenorskap", "--embedder", "fake")
+    assert result.exit_code == 0, result.output
+    assert "calibrated score" in result.output and "lexical evidence" in result.output
+    assert invoke("explain", str(SEED), "--item", "no-such-item", "--embedder", "fake").exit_code == 2
+
+
+def test_evaluate_on_the_devset_copy():
+    result = invoke("evaluate", str(DEVSET), "--json", "--embedder", "fake")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["texts"] == 16
+    assert set(report["alignment_loo"]) == {"orebro-rus-2022-2030", "nationell-strategi-2021-2030", "orebro-anslag-1-1"}
+    assert 0 <= report["alignment_loo"]["orebro-rus-2022-2030"]["all"]["top1"] <= 1
+    assert set(report["perspectives"]) == {"miljo", "barn", "jamstalldhet"}
+    assert "share-above-limit" in report["findings"]

@@ -1,0 +1,84 @@
+"""Facts: amount, share and period in every format the issue lists, and the right amount among many."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from analysis.facts import extract_facts
+
+
+@pytest.fixture()
+def facts_of(prepare_text):
+    return lambda text: extract_facts(prepare_text(text))
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("1 493 000 kronor", 1_493_000),
+    ("1,5 miljoner kronor", 1_500_000),
+    ("2,4 mnkr", 2_400_000),
+    ("850 tkr", 850_000),
+    ("850 000 kr", 850_000),
+    ("1493000 SEK", 1_493_000),
+])
+def test_amount_formats(facts_of, phrase, expected):
+    facts = facts_of(f"Vi ansöker om {phrase} från Region Örebro län för projektet.")
+    assert facts.amount_sek == expected
+    assert facts.amount_role == "requested"
+
+
+def test_granted_amount_in_a_decision(facts_of):
+    facts = facts_of("att Nora kommun beviljas 50 procent av projektets bokförda kostnader, dock högst 1 150 000 kronor.\n\n"
+                     "Projektets totala budget är 2 300 000 kronor. Kommunerna finansierar resterande 1 150 000 kronor.")
+    assert (facts.amount_sek, facts.amount_role, facts.share_percent) == (1_150_000, "granted", 50.0)
+
+
+def test_regional_share_not_total_or_eu_share(facts_of):
+    facts = facts_of("Projektets totala budget är 15,5 miljoner kronor, varav Regionalfonden finansierar 40 procent. "
+                     "Region Örebro län föreslås bidra med 3,1 miljoner kronor, vilket motsvarar 20 procent av den totala budgeten.")
+    assert (facts.amount_sek, facts.share_percent) == (3_100_000, 20.0)
+
+
+def test_other_funder_amount_is_not_taken(facts_of):
+    facts = facts_of("Projektet har beviljats stöd från Europeiska socialfonden med 2 500 000 kronor. "
+                     "Vi ansöker om 850 000 kronor från Region Örebro län, vilket motsvarar 17 procent av budgeten.")
+    assert (facts.amount_sek, facts.share_percent) == (850_000, 17.0)
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [("50 procent", 50.0), ("40 %", 40.0), ("hälften", 50.0)])
+def test_share_formats(facts_of, phrase, expected):
+    facts = facts_of(f"Vi söker {phrase} av projektets kostnader från Region Örebro län.")
+    assert facts.share_percent == expected
+
+
+def test_share_of_participants_is_not_a_cost_share(facts_of):
+    assert facts_of("Minst hälften av deltagarna ska vara kvinnor. Minst 60 procent går vidare till arbete.").share_percent is None
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("att projektet får påbörjas tidigast 2025-02-03 och avslutas senast 2027-12-31, samt", date(2025, 2, 3), date(2027, 12, 31)),
+    ("Projektperiod: från och med 1 mars 2025 till och med den 28 februari 2027", date(2025, 3, 1), date(2027, 2, 28)),
+    ("Projektet genomförs under 2026–2028.", date(2026, 1, 1), date(2028, 12, 31)),
+    ("Projektperiod: augusti 2025 – juni 2026", date(2025, 8, 1), date(2026, 6, 30)),
+    ("Projektet startar 3 februari 2025 och pågår till 30 juni 2026.", date(2025, 2, 3), date(2026, 6, 30)),
+])
+def test_period_formats(facts_of, text, start, end):
+    period = facts_of(text).period
+    assert (period.start, period.end) == (start, end)
+
+
+def test_dates_outside_a_period_sentence_are_ignored(facts_of):
+    facts = facts_of("Nämnden fattade beslut om inriktning 2024-02-09. Föredragnings-PM 2025-05-19.")
+    assert facts.period.start is None and facts.period.end is None
+
+
+def test_nothing_stated(facts_of):
+    facts = facts_of("Budgeten redovisas i en bilaga som tas fram senare.")
+    assert (facts.amount_sek, facts.share_percent) == (None, None)
+
+
+def test_evidence_spans_point_into_the_text(prepare_text):
+    document = prepare_text("Vi ansöker om 2,4 miljoner kronor från Region Örebro län, vilket motsvarar 40 % av budgeten.")
+    for evidence in extract_facts(document).evidence:
+        assert document.text[evidence.start : evidence.end] == evidence.text

@@ -1,0 +1,91 @@
+"""Matchers: lexical (compounds, negation, false friends, empty), semantic, calibrated combination."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.matching.calibration import Calibrator, fit_calibrator
+from tests.conftest import SEED
+
+
+def lexical_scores(analyzer, prepare_text, text: str, framework: str = "orebro-rus-2022-2030") -> dict:
+    document = prepare_text(text)
+    return {s.item: s for s in analyzer.lexical.score(document, analyzer.corpus.framework(framework))}
+
+
+def test_compound_parts_count(analyzer, prepare_text):
+    scores = lexical_scores(analyzer, prepare_text, "Vi bygger ett företagskluster med kompetensförsörjningsinsatser.")
+    assert scores["naringsliv-och-entreprenorskap"].score > 0
+    assert scores["kompetensforsorjning-och-matchning"].score > 0
+    assert scores["halsa-och-sjukvard"].score == 0
+
+
+def test_negated_terms_do_not_count(analyzer, prepare_text):
+    scores = lexical_scores(analyzer, prepare_text, "Projektet handlar inte om export.")
+    assert scores["naringsliv-och-entreprenorskap"].score == 0
+
+
+def test_false_friend_compound_head(analyzer, prepare_text):
+    """'klimat' counts for Energi och klimat, 'företagsklimat' does not."""
+    climate = lexical_scores(analyzer, prepare_text, "Vi arbetar med klimatet.")["energi-och-klimat"].score
+    milieu = lexical_scores(analyzer, prepare_text, "Vi förbättrar företagsklimatet.")["energi-och-klimat"].score
+    assert climate > 0 and milieu == 0
+
+
+def test_item_name_mention_is_strong_evidence(analyzer, prepare_text):
+    scores = lexical_scores(analyzer, prepare_text,
+                            "Projektet ligger inom det prioriterade området Social sammanhållning och demokrati.")
+    best = max(scores.values(), key=lambda s: s.score)
+    assert best.item == "social-sammanhallning-och-demokrati" and best.features["name_mention"] == 1.0
+    assert "Social sammanhållning" in best.evidence[0].text
+
+
+def test_empty_text_scores_nothing(analyzer, prepare_text):
+    document = prepare_text("Hej.")
+    framework = analyzer.corpus.framework("orebro-rus-2022-2030")
+    assert all(s.score == 0 for s in analyzer.lexical.score(document, framework))
+    assert all(s.evidence == [] for s in analyzer.semantic.score(document, framework))
+
+
+def test_semantic_prefers_similar_examples(analyzer, prepare_text):
+    document = prepare_text("Kommunernas fordon ställs om till el och biogas för att minska utsläppen i länet.")
+    analyzer.embed([document])
+    scores = analyzer.semantic.score(document, analyzer.corpus.framework("orebro-rus-2022-2030"))
+    assert max(scores, key=lambda s: s.score).item == "energi-och-klimat"
+
+
+def test_calibrator_roundtrip_and_monotonicity(tmp_path):
+    rows = [("rus", {"semantic_z": z, "lexical_share": max(z, 0) / 3, "lexical_raw": 2.0 * max(z, 0)}, int(z > 1)) for z in
+            [-1.0, -0.5, 0.0, 0.2, 0.4, 1.5, 2.0, 2.5, 3.0, -0.2]]
+    calibrator = fit_calibrator(rows, "fake")
+    path = tmp_path / "cal.json"
+    calibrator.save(path)
+    loaded = Calibrator.load(path)
+    assert loaded.version == calibrator.version
+    low = loaded.probability("rus", {"semantic_z": -1.0, "lexical_share": 0.0, "lexical_raw": 0.0})
+    high = loaded.probability("rus", {"semantic_z": 3.0, "lexical_share": 1.0, "lexical_raw": 6.0})
+    assert 0 <= low < 0.5 < high <= 1
+    assert loaded.probability("unknown-kind", {"semantic_z": 3.0}) == pytest.approx(
+        loaded.probability("default", {"semantic_z": 3.0}))
+
+
+def test_alignments_are_ranked_with_evidence(analyzer):
+    result = analyzer.analyze(analyzer.read_path(SEED), include_text=True)
+    for framework in {a.framework for a in result.alignments}:
+        ranked = [a for a in result.alignments if a.framework == framework]
+        assert [a.rank for a in ranked] == list(range(1, len(ranked) + 1))
+        assert ranked == sorted(ranked, key=lambda a: -a.score)
+        assert ranked[0].match
+        for evidence in ranked[0].evidence:
+            assert result.document.text[evidence.start : evidence.end] == evidence.text
+
+
+def test_seed_top_items_with_the_default_model(static_analyzer):
+    """The first demo: the seed decision ranks the right item first in every framework."""
+    result = static_analyzer.analyze(static_analyzer.read_path(SEED))
+    top = {a.framework: a for a in result.alignments if a.rank == 1}
+    assert top["orebro-rus-2022-2030"].item == "naringsliv-och-entreprenorskap"
+    assert top["nationell-strategi-2021-2030"].item == "innovation-och-entreprenorskap"
+    assert top["orebro-anslag-1-1"].item == "naringsliv-langsiktigt-hallbart"
+    assert all(a.evidence for a in top.values())
+    assert result.versions.models["embedder"].startswith("static-sv:")

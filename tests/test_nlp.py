@@ -1,0 +1,86 @@
+"""Swedish pipeline: sentences and abbreviations, lemmas, compounds, coordination, term keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.nlp import build_nlp, lemma, sentences_of, split_compound, term_keys
+
+
+def sentence_texts(text: str) -> list[str]:
+    return [s.text for s in sentences_of(build_nlp()(text), 0, 0)]
+
+
+class TestSentences:
+    @pytest.mark.parametrize("abbreviation", ["t.ex.", "bl.a.", "enl.", "ca.", "jan."])
+    def test_abbreviations_do_not_end_sentences(self, abbreviation):
+        text = f"Projektet samarbetar {abbreviation} Örebro kommun och Inkubera. Nästa mening börjar här."
+        assert len(sentence_texts(text)) == 2
+
+    def test_list_final_abbreviation_ends_a_sentence_only_before_a_capital(self):
+        assert len(sentence_texts("Kommuner m.fl. deltar i arbetet. Almi, Inkubera m.fl. Nästa mening.")) == 3
+
+    def test_line_breaks_and_bullets_end_sentences(self):
+        assert sentence_texts("Villkor gäller:\n• Budgeten är finansierad\n• Rapport varje kvartal") == [
+            "Villkor gäller:", "• Budgeten är finansierad", "• Rapport varje kvartal"]
+
+    def test_offsets_point_into_the_text(self):
+        text = "Första meningen. Andra meningen!"
+        for sentence in sentences_of(build_nlp()(text), 0, 0):
+            assert text[sentence.start : sentence.end] == sentence.text
+
+
+class TestLemmas:
+    @pytest.mark.parametrize(("word", "expected"), [
+        ("kvinnor", "kvinna"), ("företagen", "företag"), ("insatser", "insats"), ("barnen", "barn"),
+        ("perspektiven", "perspektiv"), ("utsläppen", "utsläpp"), ("elever", "elev"),
+    ])
+    def test_simplemma_greedy(self, word, expected):
+        assert lemma(word) == expected
+
+    def test_pipeline_sets_lemmas(self):
+        assert [t.lemma_ for t in build_nlp()("Kvinnorna deltar")] == ["kvinna", "delta"]
+
+
+class TestCompounds:
+    @pytest.mark.parametrize(("word", "modifier", "head"), [
+        ("jämställdhetsperspektivet", "jämställdhet", "perspektiv"),
+        ("arbetsmiljö", "arbete", "miljö"),
+        ("innovationsmiljö", "innovation", "miljö"),
+        ("miljöpåverkan", "miljö", "påverkan"),
+        ("företagskluster", "företag", "kluster"),
+        ("barnfamiljer", "barn", "familj"),
+    ])
+    def test_head_and_modifier(self, word, modifier, head):
+        compound = split_compound(word)
+        assert compound is not None
+        assert compound.modifiers[0] == modifier and compound.head == head
+
+    def test_three_parts(self):
+        assert split_compound("barnrättsperspektivet").parts == ("barn", "rätt", "perspektiv")
+
+    @pytest.mark.parametrize("word", ["jämställdhet", "företag", "utveckling", "och", "x"])
+    def test_lexicalised_or_short_words_are_not_split(self, word):
+        assert split_compound(word) is None
+
+    def test_keys_expose_positions(self):
+        keys = term_keys("kompetensförsörjningsinsatser")
+        assert {"m:kompetens", "m:kompetensförsörjning", "h:insats", "w:kompetensförsörjningsinsats"} <= keys
+
+    def test_hyphenated_compound(self):
+        assert {"m:tech", "h:kluster"} <= term_keys("Tech-kluster")
+
+
+class TestCoordination:
+    def test_three_perspectives(self):
+        doc = build_nlp()("Konsekvenser för miljö-, barn- och jämställdhetsperspektiven")
+        expanded = [t._.expanded for t in doc if t._.expanded]
+        assert expanded == ["miljöperspektiven", "barnperspektiven"]
+        assert "h:perspektiv" in doc[2]._.keys and "m:miljö" in doc[2]._.keys
+
+    def test_two_with_eller(self):
+        doc = build_nlp()("insatser för kompetens- eller affärsutveckling")
+        assert [t._.expanded for t in doc if t._.expanded] == ["kompetensutveckling"]
+
+    def test_no_conjunction_no_expansion(self):
+        assert not any(t._.expanded for t in build_nlp()("miljö- som ord"))
