@@ -285,6 +285,35 @@ def models_evaluate(
     typer.echo(json.dumps(report, indent=2) if as_json else format_comparison(report))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (each loads the models once)")] = 1,
+) -> None:
+    """Run the HTTP API and the officers' web page (uvicorn)."""
+    import uvicorn
+
+    from analysis.corpus import load_corpus
+    from analysis.errors import CorpusError
+
+    try:  # refuse to start on an invalid corpus, with the validator's message
+        load_corpus(_settings().corpus_dir)
+    except CorpusError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
+@app.command()
+def openapi() -> None:
+    """Print the HTTP API's OpenAPI schema (the intake-form contract)."""
+    from service.app import create_app
+
+    typer.echo(json.dumps(create_app().openapi(), ensure_ascii=False, indent=2, sort_keys=True))
+
+
 def main() -> None:
     app()
 

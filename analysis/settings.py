@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=400_000, gt=0, description="Longest normalised text analysed")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_batch_items: int = Field(default=32, gt=0)
+    analysis_threads: int = Field(default=2, gt=0, description="Analyses run at once per worker (CPU-bound)")
     require_swedish: bool = True
     evidence_per_item: int = Field(default=3, ge=1, le=10)
     api_keys: list[str] = Field(default_factory=list, description="When set, /v1 routes need 'Authorization: Bearer <key>'")

@@ -1,0 +1,85 @@
+"""The FastAPI application: factory, lifespan loading, middleware and routers.
+
+Models and the corpus load once in the lifespan, never per request. An
+invalid corpus stops start-up with the validator's message.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from anyio import CapacityLimiter
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from analysis.pipeline import Analyzer, software_version
+from analysis.settings import Settings, get_settings
+from service import problems
+from service.limits import BodySizeLimit
+from service.logs import configure_logging
+from service.metrics import Metrics
+from service.routes import analyses, health, policies
+
+WEB = Path(__file__).parent / "web"
+log = logging.getLogger("policyalign.service")
+
+DESCRIPTION = """Analyses Swedish project descriptions against regional development policy:
+sections, ranked policy matches with evidence, horizontal perspectives (miljö, barn, jämställdhet),
+facts (amount, share, period) and rule findings. Errors are RFC 9457 problem details
+(`application/problem+json`) with stable `type` ids."""
+
+
+def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.analyzer = analyzer or Analyzer.create(settings)
+        log.info("ready", extra={"corpus": app.state.analyzer.corpus.version})
+        yield
+
+    app = FastAPI(title="policyalign", version=software_version(), description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.metrics = Metrics()
+    app.state.limiter = CapacityLimiter(settings.analysis_threads)
+    if analyzer is not None:
+        app.state.analyzer = analyzer
+    problems.install(app)
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        elapsed = time.perf_counter() - started
+        metrics: Metrics = app.state.metrics
+        metrics.requests.labels(template, request.method, str(response.status_code)).inc()
+        metrics.latency.labels(template, request.method).observe(elapsed)
+        log.info("request", extra={"method": request.method, "route": template, "status": response.status_code,
+                                   "duration_ms": round(elapsed * 1000, 1)})
+        return response
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type", "X-Request-ID"])
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+
+    app.include_router(analyses.router)
+    app.include_router(policies.router)
+    app.include_router(health.router)
+    app.mount("/static", StaticFiles(directory=WEB), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(WEB / "index.html")
+
+    return app

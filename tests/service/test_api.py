@@ -1,0 +1,161 @@
+"""The HTTP API: contract, every bad input as problem+json, service healthy afterwards."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+from tests.conftest import DATA, SEED, make_pdf
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status: int, kind: str) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["type"] == f"/problems/{kind}" and body["status"] == status and body["detail"]
+    return body
+
+
+def test_analyse_text(client):
+    response = client.post("/v1/analyses", json={"text": SEED.read_text(encoding="utf-8"), "include_text": True})
+    assert response.status_code == 200
+    body = response.json()
+    top = {a["framework"]: a["item"] for a in body["alignments"] if a["rank"] == 1}
+    assert top["orebro-rus-2022-2030"] == "naringsliv-och-entreprenorskap"
+    assert body["document"]["text"].startswith("Medfinansiering")
+    assert response.headers["x-request-id"]
+
+
+def test_analyse_fields(client):
+    response = client.post("/v1/analyses", json={"title": "Exportlyft", "fields": {
+        "Syfte": "Att fler små företag i länet ska börja exportera.",
+        "Hur beaktas barnrättsperspektivet?": "Projektet berör inte barn."}})
+    body = response.json()
+    assert response.status_code == 200
+    assert [s["id"] for s in body["document"]["sections"]] == ["titel", "syfte", "perspektiv"]
+    assert next(p for p in body["perspectives"] if p["id"] == "barn")["status"] == "thin"
+
+
+def test_analyse_file_upload(client):
+    pdf = make_pdf([("Syfte", "Helvetica-Bold", 14), ("Syftet är att fler små företag i länet ska exportera.", "Helvetica", 10)])
+    response = client.post("/v1/analyses/file", files={"file": ("ansokan.pdf", pdf, "application/pdf")},
+                           data={"region": "orebro"})
+    assert response.status_code == 200, response.text
+    assert response.json()["document"]["source"] == "ansokan.pdf"
+
+
+def test_batch_keeps_order_and_isolates_errors(client):
+    response = client.post("/v1/analyses/batch", json={"items": [
+        {"text": "Syftet är att fler unga ska välja en utbildning inom tech i Örebro län."},
+        {"text": "   "},
+        {"fields": {"Hur beaktas jämställdhet?": "Kursen är öppen för alla oavsett kön."}}]})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["ok", "error", "ok"]
+    assert results[1]["error"]["type"] == "/problems/empty-document"
+
+
+def test_policies(client):
+    body = client.get("/v1/policies").json()
+    assert body["default_region"] == "orebro" and "+" in body["corpus_version"]
+    assert {f["id"] for f in body["frameworks"]} >= {"orebro-rus-2022-2030", "orebro-anslag-1-1"}
+    one = client.get("/v1/policies/orebro-anslag-1-1").json()
+    assert one["allows_none"] is True and len(one["items"]) == 3
+    assert_problem(client.get("/v1/policies/no-such-framework"), 404, "unknown-item")
+
+
+def test_health_ready_metrics(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["models"]["embedder"].startswith("static-sv")
+    client.post("/v1/analyses", json={"text": "Vi söker 70 procent av projektets kostnader från Region Örebro län."})
+    metrics = client.get("/metrics").text
+    assert 'policyalign_http_requests_total{method="POST",route="/v1/analyses",status="200"}' in metrics
+    assert "policyalign_http_request_duration_seconds_bucket" in metrics
+    assert 'policyalign_analyses_total{status="ok"}' in metrics
+    assert 'policyalign_findings_total{rule="share-above-limit"}' in metrics
+
+
+@pytest.mark.parametrize(("kwargs", "status", "kind"), [
+    ({"content": b"", "headers": {"content-type": "application/json"}}, 422, "validation-error"),
+    ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, "validation-error"),
+    ({"json": {"text": 42}}, 422, "validation-error"),
+    ({"json": {"text": "a", "fields": {"a": "b"}}}, 422, "validation-error"),
+    ({"json": {"text": "Projektet stärker små företag i länet.", "region": "gotland"}}, 422, "unknown-region"),
+    ({"json": {"text": "The project will strengthen small companies in the county through advice and training."}},
+     422, "language-not-supported"),
+    ({"json": {"text": "Ett ord. " * 60_000}}, 413, "document-too-large"),
+])
+def test_bad_json_requests(client, kwargs, status, kind):
+    assert_problem(client.post("/v1/analyses", **kwargs), status, kind)
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(("name", "content", "status", "kind"), [
+    ("bild.png", b"\x89PNG....", 415, "unsupported-media-type"),
+    ("fake.pdf", b"this is not a pdf", 422, "unreadable-document"),
+    ("locked.pdf", None, 422, "unreadable-document"),
+    ("latin1.txt", "Projektet ska stärka små företag i länet genom rådgivning och utbildning.".encode("cp1252"), 200, None),
+])
+def test_bad_uploads(client, name, content, status, kind):
+    if content is None:
+        content = make_pdf([("Hemlig text om företag i länet.", "Helvetica", 10)], encrypt="lösen")
+    response = client.post("/v1/analyses/file", files={"file": (name, content, "application/octet-stream")})
+    if kind is None:
+        assert response.status_code == 200
+    else:
+        assert_problem(response, status, kind)
+
+
+def test_upload_over_the_size_limit_is_refused_while_reading(client):
+    big = io.BytesIO(b"a" * (50 * 1024 * 1024))
+    response = client.post("/v1/analyses/file", files={"file": ("stor.txt", big, "text/plain")})
+    assert_problem(response, 413, "payload-too-large")
+    assert client.get("/healthz").status_code == 200
+
+
+def test_two_megabyte_text(client):
+    assert_problem(client.post("/v1/analyses", json={"text": "ordet " * 350_000}), 413, "document-too-large")
+
+
+def test_api_keys(keyed_client):
+    assert_problem(keyed_client.post("/v1/analyses", json={"text": "Små företag i länet växer."}), 401, "unauthorized")
+    wrong = {"Authorization": "Bearer nope"}
+    assert_problem(keyed_client.get("/v1/policies", headers=wrong), 401, "unauthorized")
+    ok = keyed_client.get("/v1/policies", headers={"Authorization": "Bearer s3cret-key"})
+    assert ok.status_code == 200
+    assert keyed_client.get("/healthz").status_code == 200  # operations routes stay open
+
+
+def test_logs_hold_request_id_and_error_type_but_no_text(client, caplog):
+    secret = "Anna Andersson 19800101-1234 söker stöd för sitt företag i länet."
+    with caplog.at_level(logging.INFO, logger="policyalign"):
+        client.post("/v1/analyses", json={"text": secret, "region": "gotland"})
+    logged = " ".join(json.dumps(record.__dict__, default=str) for record in caplog.records)
+    assert "unknown-region" in logged
+    assert "19800101" not in logged and "Anna" not in logged
+    assert all(len(getattr(record, "correlation_id", "")) == 32 for record in caplog.records)
+
+
+def test_openapi_snapshot(client):
+    """The intake-form contract: update tests/data/openapi.json deliberately (policyalign openapi)."""
+    snapshot = json.loads((DATA / "openapi.json").read_text(encoding="utf-8"))
+    current = json.loads(json.dumps(client.app.openapi(), sort_keys=True))
+    assert current == snapshot, "the API schema changed: review it, then run 'policyalign openapi > tests/data/openapi.json'"
+
+
+def test_every_route_documents_examples(client):
+    schema = client.app.openapi()
+    assert schema["components"]["schemas"]["AnalysisRequest"]["examples"]
+    assert schema["components"]["schemas"]["BatchRequest"]["examples"]
+
+
+def test_web_page_is_served(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "Policyanalys" in page.text
+    assert client.get("/static/app.js").status_code == 200
