@@ -103,7 +103,7 @@ function render(result) {
       el("div", { class: "name" }, `${a.rank}. ${a.name}`),
       el("div", { class: "bar", title: `Poäng ${a.score.toFixed(2)}` }, el("span", { style: `width:${Math.round(a.score * 100)}%` })),
       el("div", { class: "muted" }, `poäng ${a.score.toFixed(2)}`),
-      ...a.evidence.map(quote))))));
+      ...a.evidence.slice(0, a.match ? 3 : 1).map(quote))))));
 
   $("perspectives").tBodies[0].replaceChildren(...result.perspectives.map((p) => el("tr", { "data-perspective": p.id },
     el("td", {}, p.name + (p.required ? "" : " (redovisas)")),
