@@ -35,6 +35,9 @@ class EmbedderName(str, Enum):
     fake = "fake"
 
 
+from analysis.errors import PolicyAlignError  # noqa: E402  (cheap: no models)
+
+
 def fail(message: str) -> typer.Exit:
     typer.echo(f"policyalign: {message}", err=True)
     return typer.Exit(EXIT_USAGE)
@@ -304,6 +307,71 @@ def serve(
         raise typer.Exit(EXIT_USAGE) from None
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False)
+
+
+class ScoreFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command()
+def score(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, CSV/JSONL exports (id, text), or - for JSONL on stdin")],
+    out: Annotated[Path, typer.Option("--out", help="Output file")],
+    output_format: Annotated[ScoreFormat, typer.Option("--format", help="jsonl (full results), csv or parquet (flat)")] = ScoreFormat.jsonl,
+    workers: Annotated[int, typer.Option(help="Worker processes (each loads the models once)")] = 1,
+    region: RegionOption = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip documents already in the output")] = False,
+    engine: Annotated[Engine, typer.Option(help="local processes, or Ray Data")] = Engine.local,
+    batch_size: Annotated[int, typer.Option(help="Documents per batch (embedding is batched across them)")] = 16,
+    id_column: Annotated[str, typer.Option(help="Id column of CSV/JSONL exports")] = "id",
+    text_column: Annotated[str, typer.Option(help="Text column of CSV/JSONL exports")] = "text",
+    embedder: EmbedderOption = None,
+) -> None:
+    """Score a backlog: one row per document, written as it goes, resumable after a kill."""
+    import logging
+
+    from analysis.batch.engine import score as run_score
+    from analysis.batch.inputs import iter_inputs
+    from analysis.corpus import load_corpus
+    from analysis.errors import CorpusError
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    settings = _settings(embedder)
+    try:
+        corpus = load_corpus(settings.corpus_dir)
+        corpus.region(region)
+    except CorpusError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except PolicyAlignError as error:
+        raise fail(str(error)) from None
+    overrides = {"embedder": settings.embedder, "corpus_dir": str(settings.corpus_dir), "models_dir": str(settings.models_dir)}
+    summary = run_score(iter_inputs(inputs, id_column, text_column), out, output_format.value, settings=overrides,
+                        region=region, workers=workers, batch_size=batch_size, resume=resume, engine=engine.value)
+    typer.echo(f"{summary.total} documents: {summary.ok} ok, {summary.errors} errors, {summary.skipped} already done; "
+               f"{summary.documents_per_second:.1f} documents/s → {out}", err=True)
+
+
+@app.command()
+def report(
+    results: Annotated[Path, typer.Argument(help="Output of 'policyalign score' (JSONL, CSV or Parquet)")],
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write")] = Path("report.html"),
+    title: Annotated[str, typer.Option(help="Page title")] = "Portföljrapport",
+) -> None:
+    """A self-contained HTML portfolio page: distribution over priorities, perspectives, findings, attention list."""
+    from analysis.batch.portfolio import build_report, load_flat
+
+    if not results.is_file():
+        raise fail(f"{results}: file not found")
+    out.write_text(build_report(load_flat(results), title), encoding="utf-8")
+    typer.echo(f"wrote {out}", err=True)
 
 
 @app.command()

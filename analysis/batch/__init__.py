@@ -1,0 +1,1 @@
+"""Bulk scoring: many inputs → one row each, incrementally, resumably, on local processes or Ray."""

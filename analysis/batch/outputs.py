@@ -1,0 +1,89 @@
+"""Incremental, crash-safe output: an append-only JSONL journal, converted to CSV/Parquet at the end.
+
+Each row is one ``os.write`` of a complete line on an O_APPEND descriptor,
+fsynced per batch; a line cut short by a kill is dropped on resume, so a run
+killed anywhere and resumed ends with exactly one row per document.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from analysis.batch.rows import FLAT_COLUMNS, flatten
+
+
+def journal_path(out: Path, output_format: str) -> Path:
+    return out if output_format == "jsonl" else out.with_name(out.name + ".journal.jsonl")
+
+
+class Journal:
+    def __init__(self, path: Path, resume: bool) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not resume and path.exists():
+            path.unlink()
+        self.done = self._recover() if resume else set()
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def _recover(self) -> set[str]:
+        """Ids already written; a trailing partial line from a kill is cut off."""
+        if not self.path.exists():
+            return set()
+        data = self.path.read_bytes()
+        complete = data[: data.rfind(b"\n") + 1]
+        if len(complete) != len(data):
+            with self.path.open("r+b") as handle:
+                handle.truncate(len(complete))
+        done = set()
+        for line in complete.splitlines():
+            try:
+                done.add(json.loads(line)["id"])
+            except (json.JSONDecodeError, KeyError, TypeError):
+                continue
+        return done
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            os.write(self._fd, (json.dumps(row, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+            self.done.add(row["id"])
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def read_rows(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def finalise(journal: Path, out: Path, output_format: str) -> None:
+    """Write CSV or Parquet from the journal, atomically (temporary file, then rename)."""
+    if output_format == "jsonl":
+        return
+    flat = [flatten(row) for row in read_rows(journal)]
+    tmp = out.with_name(out.name + ".tmp")
+    if output_format == "csv":
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FLAT_COLUMNS)
+            writer.writeheader()
+            writer.writerows(flat)
+    elif output_format == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns = {name: [row[name] for row in flat] for name in FLAT_COLUMNS}
+        schema = pa.schema([(name, pa.float64() if name in ("amount_sek", "share_percent", "rus_top_score",
+                                                            "national_top_score", "orientation_top_score")
+                             else pa.int64() if name == "finding_count" else pa.string()) for name in FLAT_COLUMNS])
+        pq.write_table(pa.Table.from_pydict(columns, schema=schema), tmp)
+    else:
+        raise ValueError(f"unknown output format {output_format!r}")
+    tmp.replace(out)

@@ -1,0 +1,170 @@
+"""Bulk scoring: bad files become rows, every input one row, kill-and-resume, formats, report, Ray."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis.batch.engine import run_local, score, unique_ids
+from analysis.batch.inputs import InputRecord, iter_inputs
+from analysis.batch.outputs import read_rows
+from analysis.batch.portfolio import build_report, load_flat
+from tests.conftest import DEVSET, ROOT, make_pdf
+
+FAKE = {"embedder": "fake"}
+
+
+@pytest.fixture()
+def mixed_folder(tmp_path) -> Path:
+    folder = tmp_path / "backlog"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("d01.txt", "d02.txt", "d08.txt"):
+        (folder / name).write_bytes((DEVSET / name).read_bytes())
+    (folder / "sub" / "d13.txt").write_bytes((DEVSET / "d13.txt").read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "junk.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "fake.pdf").write_bytes(b"not a pdf")
+    (folder / "locked.pdf").write_bytes(make_pdf([("Hemligt om företag i länet.", "Helvetica", 10)], encrypt="x"))
+    (folder / "english.txt").write_text("The project will help small firms in the county grow through advice and "
+                                        "training, and results are followed up every quarter.", encoding="utf-8")
+    (folder / "huge.txt").write_text("Små företag växer i länet. " * 5000, encoding="utf-8")
+    (folder / "ignored.png").write_bytes(b"\x89PNG")
+    return folder
+
+
+EXPECTED_ERRORS = {"empty.txt": "empty-document", "junk.txt": "unreadable-document", "fake.pdf": "unreadable-document",
+                   "locked.pdf": "unreadable-document", "english.txt": "language-not-supported",
+                   "huge.txt": "document-too-large"}
+
+
+def test_mixed_folder_every_input_one_row(mixed_folder, tmp_path):
+    out = tmp_path / "out.jsonl"
+    summary = score(iter_inputs([str(mixed_folder)]), out, settings={**FAKE, "max_upload_bytes": 100_000})
+    rows = list(read_rows(out))
+    assert summary.total == len(rows) == 10
+    by_name = {Path(row["id"]).name: row for row in rows}
+    for name, kind in EXPECTED_ERRORS.items():
+        assert by_name[name]["status"] == "error" and by_name[name]["error"]["type"] == kind, name
+        assert by_name[name]["error"]["message"]
+    for name in ("d01.txt", "d02.txt", "d08.txt", "d13.txt"):
+        assert by_name[name]["status"] == "ok"
+        assert by_name[name]["result"]["schema_version"] == "1"
+    assert [row["id"] for row in rows] == sorted(row["id"] for row in rows)  # input order: sorted walk
+
+
+def test_csv_and_jsonl_exports_with_named_columns(tmp_path):
+    export = tmp_path / "export.csv"
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["arende", "beskrivning"])
+        writer.writerow(["A-1", (DEVSET / "d08.txt").read_text(encoding="utf-8")])
+        writer.writerow(["A-2", ""])
+        writer.writerow(["A-1", (DEVSET / "d03.txt").read_text(encoding="utf-8")])
+    lines = tmp_path / "export.jsonl"
+    lines.write_text(json.dumps({"arende": "B-1", "beskrivning": (DEVSET / "d11.txt").read_text(encoding="utf-8")})
+                     + "\n{broken json\n", encoding="utf-8")
+    records = unique_ids(iter_inputs([str(export), str(lines)], id_column="arende", text_column="beskrivning"))
+    assert [r.id for r in records] == ["A-1", "A-2", "A-1#2", "B-1", f"{lines}#2"]
+    out = tmp_path / "out.csv"
+    score(iter_inputs([str(export), str(lines)], "arende", "beskrivning"), out, "csv", settings=FAKE)
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["status"] for r in rows] == ["ok", "error", "ok", "ok", "error"]
+    assert rows[0]["rus_top"] == "naringsliv-och-entreprenorskap" and rows[0]["amount_sek"] == "1200000"
+    assert rows[4]["error_type"] == "invalid-input"
+
+
+def test_parquet_is_readable_with_pyarrow(tmp_path):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out.parquet"
+    score([InputRecord(id="d06", source="d06", path=str(DEVSET / "d06.txt"))], out, "parquet", settings=FAKE)
+    table = pq.read_table(out).to_pylist()
+    assert table[0]["id"] == "d06" and table[0]["share_percent"] == 60.0
+    assert table[0]["findings"] and "share-above-limit" in table[0]["findings"]
+
+
+def test_resume_skips_done_and_cuts_a_partial_line(tmp_path):
+    out = tmp_path / "out.jsonl"
+    records = [InputRecord(id=f"d{i:02d}", source="x", path=str(DEVSET / f"d{i:02d}.txt")) for i in range(1, 5)]
+    score(records[:2], out, settings=FAKE)
+    with out.open("ab") as handle:
+        handle.write(b'{"id": "d03", "status": "ok", "resu')  # a kill mid-line
+    summary = score(records, out, settings=FAKE, resume=True)
+    ids = [row["id"] for row in read_rows(out)]
+    assert ids == ["d01", "d02", "d03", "d04"] and summary.skipped == 2
+
+
+def test_kill_and_resume_in_a_subprocess(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for copy in range(4):
+        for path in sorted(DEVSET.glob("d*.txt")):
+            (folder / f"{copy}-{path.name}").write_bytes(path.read_bytes())
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "analysis.cli", "score", str(folder), "--out", str(out), "--embedder", "fake",
+               "--batch-size", "1"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if out.exists() and out.read_bytes().count(b"\n") >= 5:
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    written = out.read_bytes().count(b"\n")
+    assert 5 <= written < 64, "the kill should land mid-run"
+    subprocess.run([*command, "--resume"], cwd=ROOT, env=env, check=True, capture_output=True)
+    ids = [row["id"] for row in read_rows(out)]
+    assert len(ids) == len(set(ids)) == 64
+
+
+def test_worker_crash_is_retried_once_then_an_error_row(tmp_path):
+    from tests.batch.helpers import crash_on_marked
+
+    records = [InputRecord(id=f"ok-{i}", source="x", path=str(DEVSET / "d08.txt")) for i in range(3)]
+    records.insert(1, InputRecord(id="CRASH-me", source="x", path=str(DEVSET / "d08.txt")))
+    rows: list[dict] = []
+    run_local(records, rows.extend, FAKE, None, workers=2, batch_size=2, score_batch=crash_on_marked)
+    assert [r["id"] for r in rows] == ["ok-0", "CRASH-me", "ok-1", "ok-2"]
+    assert [r["status"] for r in rows] == ["ok", "error", "ok", "ok"]
+    assert rows[1]["error"]["type"] == "worker-crashed"
+
+
+def test_two_workers_give_the_same_rows_as_one(tmp_path):
+    records = [InputRecord(id=p.stem, source=str(p), path=str(p)) for p in sorted(DEVSET.glob("d0*.txt"))]
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    score(records, one, settings=FAKE)
+    score(records, two, settings=FAKE, workers=2, batch_size=3)
+    assert [r["result"]["alignments"] for r in read_rows(one)] == [r["result"]["alignments"] for r in read_rows(two)]
+
+
+def test_portfolio_report(mixed_folder, tmp_path):
+    out = tmp_path / "out.jsonl"
+    score(iter_inputs([str(mixed_folder)]), out, settings={**FAKE, "max_upload_bytes": 100_000})
+    page = build_report(load_flat(out))
+    assert page.count("<svg") >= 4
+    assert "Dokument som behöver åtgärd" in page and "empty.txt" in page and "miljo: absent" in page
+    assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', page)  # self-contained: no external assets
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Ray test runs on the Linux CI machine")
+def test_ray_engine_matches_local(tmp_path):
+    pytest.importorskip("ray")
+    records = [InputRecord(id=p.stem, source=str(p), path=str(p)) for p in sorted(DEVSET.glob("d1*.txt"))]
+    records.append(InputRecord(id="bad", source="bad", text=""))
+    local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    score(records, local, settings=FAKE)
+    score(records, distributed, settings=FAKE, engine="ray", workers=2, batch_size=3)
+    strip = lambda rows: [(r["id"], r["status"], r["result"] and r["result"]["alignments"]) for r in rows]  # noqa: E731
+    assert strip(read_rows(local)) == strip(read_rows(distributed))
