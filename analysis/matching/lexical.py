@@ -11,15 +11,26 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
-from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem
+from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem, Term
 from analysis.document import Document
 from analysis.matching.base import ItemScore, top_evidence
-from analysis.nlp import Sentence, phrase_lemmas
+from analysis.nlp import phrase_lemmas
 from analysis.nlp.terms import TermMatcher
 from analysis.result import Evidence
 
 NAME_MENTION_WEIGHT = 4.0
+
+
+@dataclass
+class _Compiled:
+    """One term matcher for a whole framework: each sentence is scanned once, not once per item."""
+
+    matcher: TermMatcher
+    owners: dict[Term, list[str]]  # term → items whose vocabulary holds it
+    idf: dict[str, float]
+    names: dict[str, str]  # item → its name as space-joined lemmas
 
 
 class LexicalMatcher:
@@ -28,48 +39,57 @@ class LexicalMatcher:
     def __init__(self, headings: HeadingLexicon, evidence_limit: int = 3) -> None:
         self._headings = headings
         self._evidence_limit = evidence_limit
-        self._compiled: dict[str, tuple[dict[str, TermMatcher], dict[str, float], dict[str, tuple[str, ...]]]] = {}
+        self._compiled: dict[str, _Compiled] = {}
 
-    def _compile(self, framework: Framework):
+    def _compile(self, framework: Framework) -> _Compiled:
         if framework.id not in self._compiled:
-            matchers = {item.id: TermMatcher(item.vocabulary, item.false_friends) for item in framework.items}
+            owners: dict[Term, list[str]] = defaultdict(list)
             containing: dict[str, int] = defaultdict(int)
             for item in framework.items:
-                for term in {t.term for t in item.vocabulary}:
-                    containing[term] += 1
+                for term in dict.fromkeys(item.vocabulary):
+                    owners[term].append(item.id)
+                for text in {t.term for t in item.vocabulary}:
+                    containing[text] += 1
+            # False friends of any item veto the look-alike for all: "företagsklimat" is never climate.
+            friends = [friend for item in framework.items for friend in item.false_friends]
             n_items = len(framework.items)
-            idf = {term: math.log(1 + n_items / count) for term, count in containing.items()}
-            names = {item.id: _name_lemmas(item) for item in framework.items}
-            self._compiled[framework.id] = (matchers, idf, names)
+            self._compiled[framework.id] = _Compiled(
+                TermMatcher(owners, friends), dict(owners),
+                {text: math.log(1 + n_items / count) for text, count in containing.items()},
+                {item.id: " ".join(_name_lemmas(item)) for item in framework.items})
         return self._compiled[framework.id]
 
     def score(self, document: Document, framework: Framework) -> list[ItemScore]:
-        matchers, idf, names = self._compile(framework)
+        compiled = self._compile(framework)
+        per_term: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        per_sentence: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        mention: dict[str, float] = defaultdict(float)
+        for index, sentence in enumerate(document.sentences):
+            weight = self._headings.weight_of(document.section_of(sentence).id)
+            for hit in compiled.matcher.find(sentence):
+                if hit.negated:
+                    continue
+                gain = hit.term.weight * weight
+                for item_id in compiled.owners[hit.term]:
+                    per_term[item_id][hit.term.term] += gain
+                    per_sentence[item_id][index] += gain * compiled.idf[hit.term.term]
+            lemmas = " " + " ".join(t.lemma for t in sentence.tokens if any(ch.isalnum() for ch in t.text)) + " "
+            for item_id, name in compiled.names.items():
+                if name.count(" ") >= 1 and f" {name} " in lemmas:
+                    mention[item_id] = 1.0
+                    per_sentence[item_id][index] += NAME_MENTION_WEIGHT * max(weight, 1.0)
         results = []
         for item in framework.items:
-            per_term: dict[str, float] = defaultdict(float)
-            per_sentence: dict[int, float] = defaultdict(float)
-            mention = 0.0
-            for index, sentence in enumerate(document.sentences):
-                weight = self._headings.weight_of(document.section_of(sentence).id)
-                for hit in matchers[item.id].find(sentence):
-                    if hit.negated:
-                        continue
-                    gain = hit.term.weight * weight
-                    per_term[hit.term.term] += gain
-                    per_sentence[index] += gain * idf[hit.term.term]
-                if _mentions(sentence, names[item.id]):
-                    mention = max(mention, 1.0)
-                    per_sentence[index] += NAME_MENTION_WEIGHT * max(weight, 1.0)
-            raw = sum(idf[term] * math.log1p(total) for term, total in per_term.items())
-            raw += NAME_MENTION_WEIGHT * mention
+            raw = sum(compiled.idf[term] * math.log1p(total) for term, total in per_term[item.id].items())
+            raw += NAME_MENTION_WEIGHT * mention[item.id]
             evidence = [
                 Evidence(text=document.sentences[i].text, start=document.sentences[i].start,
                          end=document.sentences[i].end, score=round(s, 4), source=self.name)
-                for i, s in per_sentence.items()
+                for i, s in per_sentence[item.id].items()
             ]
             results.append(ItemScore(item.id, raw, top_evidence(evidence, self._evidence_limit), self.name,
-                                     {"lexical_raw": raw, "name_mention": mention, "terms": float(len(per_term))}))
+                                     {"lexical_raw": raw, "name_mention": mention[item.id],
+                                      "terms": float(len(per_term[item.id]))}))
         total = sum(r.score for r in results) or 1.0
         for result in results:
             result.features["lexical_share"] = result.score / total
@@ -78,12 +98,3 @@ class LexicalMatcher:
 
 def _name_lemmas(item: PolicyItem) -> tuple[str, ...]:
     return tuple(word for word in phrase_lemmas(item.name.lower()) if any(ch.isalnum() for ch in word))
-
-
-def _mentions(sentence: Sentence, name: tuple[str, ...]) -> bool:
-    """The item's name as a run of lemmas, punctuation ignored (names are often quoted)."""
-    if len(name) < 2:
-        return False
-    lemmas = [t.lemma for t in sentence.tokens if any(ch.isalnum() for ch in t.text)]
-    n = len(name)
-    return any(tuple(lemmas[i : i + n]) == name for i in range(len(lemmas) - n + 1))

@@ -43,14 +43,14 @@ class TermMatcher:
 
     def __init__(self, terms: Iterable[Term], false_friends: Iterable[FalseFriend] = ()) -> None:
         self._single: dict[str, list[Term]] = {}
-        self._phrases: list[tuple[tuple[str, ...], Term]] = []
-        for term in terms:
+        self._phrases: dict[str, list[tuple[tuple[str, ...], Term]]] = {}  # indexed by first word
+        for term in dict.fromkeys(terms):
             words = phrase_lemmas(term.term)
             if len(words) == 1 and " " not in term.term:
                 for key in self._keys_for(term, term.term if term.surface else words[0]):
                     self._single.setdefault(key, []).append(term)
-            else:
-                self._phrases.append((words, term))
+            elif words:
+                self._phrases.setdefault(words[0], []).append((words, term))
         self._veto: set[str] = set()
         self._veto_patterns: list[re.Pattern[str]] = []
         for friend in false_friends:
@@ -84,8 +84,11 @@ class TermMatcher:
                     if term.term not in seen:
                         seen.add(term.term)
                         hits.append(TermHit(term, sentence, index, index, _negated(tokens, index)))
-        for words, term in self._phrases:
-            hits.extend(self._phrase_hits(sentence, words, term))
+        if self._phrases:
+            for start, token in enumerate(tokens):
+                for first in {token.lemma, token.text.lower()}:
+                    for words, term in self._phrases.get(first, ()):
+                        hits.extend(self._phrase_hits(sentence, words, term, start))
         return hits
 
     def _masked_spans(self, sentence: Sentence) -> list[tuple[int, int]]:
@@ -95,16 +98,19 @@ class TermMatcher:
         ]
 
     @staticmethod
-    def _phrase_hits(sentence: Sentence, words: Sequence[str], term: Term) -> list[TermHit]:
-        tokens, n, hits = sentence.tokens, len(words), []
-        allowed = [f"{_POSITION_PREFIX[p]}:{words[-1]}" for p in term.positions] if words else []
-        for start in range(len(tokens) - n + 1):
-            if all(tokens[start + i].lemma == words[i] or tokens[start + i].text.lower() == words[i]
+    def _phrase_hits(sentence: Sentence, words: Sequence[str], term: Term, start: int) -> list[TermHit]:
+        """The phrase starting at token ``start``, if it is there (the last word may be a compound part)."""
+        tokens, n = sentence.tokens, len(words)
+        if start + n > len(tokens):
+            return []
+        if not all(tokens[start + i].lemma == words[i] or tokens[start + i].text.lower() == words[i]
                    for i in range(n - 1)):
-                last = tokens[start + n - 1]
-                if last.lemma == words[-1] or any(key in last.keys for key in allowed):
-                    hits.append(TermHit(term, sentence, start, start + n - 1, _negated(tokens, start)))
-        return hits
+            return []
+        last = tokens[start + n - 1]
+        allowed = [f"{_POSITION_PREFIX[p]}:{words[-1]}" for p in term.positions]
+        if last.lemma == words[-1] or any(key in last.keys for key in allowed):
+            return [TermHit(term, sentence, start, start + n - 1, _negated(tokens, start))]
+        return []
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
