@@ -249,8 +249,8 @@ def models_build(
             progress.update(task, total=total)
             return lambda n: progress.advance(task, n)
 
-        info = build_static_sv(target, cache, extra_words=corpus_words(load_corpus(settings.corpus_dir)),
-                               progress_factory=factory)
+        corpus = load_corpus(settings.corpus_dir)
+        info = build_static_sv(target, cache, extra_words=corpus_words(corpus), progress_factory=factory, corpus=corpus)
     typer.echo(json.dumps(info, indent=2))
 
 

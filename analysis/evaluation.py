@@ -81,8 +81,9 @@ def calibration_rows(prepared: list[Prepared], frameworks: list[Framework]) -> l
 
 
 def rank_items(features: dict[str, dict[str, float]], calibrator: Calibrator, kind: str) -> list[tuple[str, float]]:
-    scored = [(item, calibrator.probability(kind, f)) for item, f in features.items()]
-    return sorted(scored, key=lambda pair: -pair[1])
+    """The product's own ordering (explicitly named items first, then calibrated score)."""
+    scored = [(item, calibrator.probability(kind, f), f.get("name_mention", 0.0) >= 1.0) for item, f in features.items()]
+    return [(item, score) for item, score, _ in sorted(scored, key=lambda t: (-t[2], -t[1]))]
 
 
 def alignment_metrics(prepared: list[Prepared], frameworks: list[Framework],

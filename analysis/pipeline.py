@@ -137,13 +137,15 @@ class Analyzer:
         return self.corpus.frameworks_for(region or self.settings.region)
 
     def align(self, document: Document, framework: Framework) -> list[Alignment]:
-        scores = sorted(self.matcher.score(document, framework), key=lambda s: -s.score)
+        """Items ranked by calibrated score, except that an item the text names as its own priority
+        ("ligger inom det prioriterade området …") comes first: the text's own word outranks inference."""
+        scores = sorted(self.matcher.score(document, framework), key=lambda s: (-_explicit(s), -s.score))
         names = {item.id: item.name for item in framework.items}
         threshold = self.calibrator.threshold
         return [
             Alignment(framework=framework.id, item=s.item, name=names[s.item], score=round(s.score, 4), rank=rank,
-                      match=s.score >= threshold or (rank == 1 and not framework.allows_none),
-                      evidence=s.evidence, contributions=_contributions(s))
+                      match=s.score >= threshold or bool(_explicit(s)) or (rank == 1 and not framework.allows_none),
+                      explicit=bool(_explicit(s)), evidence=s.evidence, contributions=_contributions(s))
             for rank, s in enumerate(scores, start=1)
         ]
 
@@ -191,6 +193,10 @@ class Analyzer:
         from analysis.errors import UnknownItemError
 
         raise UnknownItemError(f"no item {item_id!r} in the frameworks of region {region or self.corpus.manifest.default_region!r}")
+
+
+def _explicit(score: ItemScore) -> int:
+    return int(score.features.get("name_mention", 0.0) >= 1.0)
 
 
 def _contributions(score: ItemScore) -> list[MatcherScore]:

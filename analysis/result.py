@@ -56,6 +56,7 @@ class Alignment(Contract):
     score: float = Field(ge=0, le=1, description="Calibrated probability that the item applies")
     rank: int = Field(ge=1)
     match: bool
+    explicit: bool = Field(default=False, description="The text names this item as its own priority; ranked first")
     evidence: list[Evidence]
     contributions: list[MatcherScore] = Field(default_factory=list, description="Each matcher's raw score")
 

@@ -74,7 +74,7 @@ def test_alignments_are_ranked_with_evidence(analyzer):
     for framework in {a.framework for a in result.alignments}:
         ranked = [a for a in result.alignments if a.framework == framework]
         assert [a.rank for a in ranked] == list(range(1, len(ranked) + 1))
-        assert ranked == sorted(ranked, key=lambda a: -a.score)
+        assert ranked == sorted(ranked, key=lambda a: (not a.explicit, -a.score))
         assert ranked[0].match
         for evidence in ranked[0].evidence:
             assert result.document.text[evidence.start : evidence.end] == evidence.text
@@ -89,3 +89,13 @@ def test_seed_top_items_with_the_default_model(static_analyzer):
     assert top["orebro-anslag-1-1"].item == "naringsliv-langsiktigt-hallbart"
     assert all(a.evidence for a in top.values())
     assert result.versions.models["embedder"].startswith("static-sv:")
+
+
+def test_named_priority_outranks_inference_and_even_marks_secondary(analyse_text):
+    result = analyse_text(
+        "Projektet genomförs inom det prioriterade området Kompetensförsörjning och matchning och stärker även "
+        "området Näringsliv och entreprenörskap. Företagen får rådgivning, export och kluster för att växa.")
+    rus = [a for a in result.alignments if a.framework == "orebro-rus-2022-2030"]
+    assert rus[0].item == "kompetensforsorjning-och-matchning" and rus[0].explicit and rus[0].match
+    secondary = next(a for a in rus if a.item == "naringsliv-och-entreprenorskap")
+    assert not secondary.explicit

@@ -36,6 +36,10 @@ class BuildConfig:
     sif_a: float = 1e-3
     seed: int = 20261127
     batch_size: int = 256
+    training_sentences: int = 24_000
+    epochs: int = 4
+    learning_rate: float = 0.05
+    train_batch: int = 256
 
 
 def swedish_vocabulary(config: BuildConfig, extra_words: Iterable[str] = ()) -> list[str]:
@@ -109,7 +113,7 @@ def build_tokenizer(words: list[str], continuations: list[str]):
 
 def build_static_sv(output_dir: Path, cache_dir: Path, config: BuildConfig = BuildConfig(),
                     extra_words: Iterable[str] = (), teacher=None,
-                    progress_factory=None) -> dict:
+                    progress_factory=None, corpus=None) -> dict:
     """Build the model folder; returns the build information written beside it."""
     from sklearn.decomposition import PCA
 
@@ -141,11 +145,55 @@ def build_static_sv(output_dir: Path, cache_dir: Path, config: BuildConfig = Bui
     projected = pca.transform(np.stack([cache.vectors[b] for b in bases]))
     weights = np.array([sif_weight(b, config.sif_a) for b in bases], dtype=np.float32)
     rows[1:] = projected * weights[:, None]
-    return _write_model(output_dir, tokenizer, rows, config, teacher, len(words), len(continuations))
+    # Digits carry no topic, yet every text has years and percentages: left in, they pull every
+    # document towards whichever item's description is full of numbers. They stay silent, like [UNK].
+    silent = [index for token, index in vocab.items() if token.lstrip("#").isdigit()]
+    rows[silent] = 0.0
+    training = {}
+    if config.training_sentences and corpus is not None:
+        sentences = training_sentences(corpus, config.training_sentences, config.seed)
+        sentence_cache = TeacherCache(cache_dir / f"sentences-{teacher.name}.npz")
+        sentence_cache.fill(sentences, teacher.encode, 128)
+        targets = pca.transform(np.stack([sentence_cache.vectors[s] for s in sentences]))
+        rows, training = distil(rows, tokenizer, sentences, targets, config)
+        rows[silent] = 0.0
+    return _write_model(output_dir, tokenizer, rows, config, teacher, len(words), len(continuations), training)
+
+
+def distil(rows: np.ndarray, tokenizer, sentences: list[str], targets: np.ndarray,
+           config: BuildConfig) -> tuple[np.ndarray, dict]:
+    """Train the token vectors so their mean points where the teacher's sentence vector does (cosine loss)."""
+    import torch
+
+    torch.manual_seed(config.seed)
+    bag = torch.nn.EmbeddingBag.from_pretrained(torch.from_numpy(rows.copy()), freeze=False, mode="mean", sparse=True)
+    optimiser = torch.optim.SparseAdam(bag.parameters(), lr=config.learning_rate / 10)
+    encoded = [np.asarray(e.ids, dtype=np.int64) for e in tokenizer.encode_batch(sentences, add_special_tokens=False)]
+    target = torch.nn.functional.normalize(torch.from_numpy(targets.astype(np.float32)), dim=1)
+    order_rng = np.random.default_rng(config.seed)
+    history = []
+    for epoch in range(config.epochs):
+        order = order_rng.permutation(len(sentences))
+        total = 0.0
+        for start in range(0, len(order), config.train_batch):
+            batch = [i for i in order[start : start + config.train_batch] if len(encoded[i])]
+            ids = torch.from_numpy(np.concatenate([encoded[i] for i in batch]))
+            offsets = torch.from_numpy(np.cumsum([0] + [len(encoded[i]) for i in batch[:-1]]))
+            predicted = torch.nn.functional.normalize(bag(ids, offsets), dim=1)
+            loss = (1 - (predicted * target[batch]).sum(dim=1)).mean()
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += float(loss) * len(batch)
+        history.append(round(total / len(sentences), 5))
+        log.info("distillation epoch %d: cosine loss %.4f", epoch + 1, history[-1])
+    trained = bag.weight.detach().numpy().astype(np.float32)
+    trained[0] = 0.0  # [UNK] stays silent
+    return trained, {"sentences": len(sentences), "epochs": config.epochs, "loss_per_epoch": history}
 
 
 def _write_model(output_dir: Path, tokenizer, rows: np.ndarray, config: BuildConfig, teacher,
-                 n_words: int, n_continuations: int) -> dict:
+                 n_words: int, n_continuations: int, training: dict | None = None) -> dict:
     import torch
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Normalize, StaticEmbedding
@@ -162,6 +210,7 @@ def _write_model(output_dir: Path, tokenizer, rows: np.ndarray, config: BuildCon
         "continuation_pieces": n_continuations,
         "rows": int(rows.shape[0]),
         "config": config.__dict__,
+        "distillation": training or {},
     }
     (output_dir / "build_info.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
     return info
@@ -178,3 +227,42 @@ def corpus_words(corpus) -> list[str]:
         texts += [perspective.name, perspective.description, *(t.term for t in perspective.vocabulary)]
     words = {w for text in texts for w in re.findall(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)?", text.lower())}
     return sorted(words)
+
+
+def training_sentences(corpus, count: int, seed: int) -> list[str]:
+    """Swedish training texts for distillation, built offline from permissively licensed sources only.
+
+    Random frequency-weighted word sequences from wordfreq's Swedish list (topic without syntax, which
+    is all a bag-of-words student can learn), domain mixes of policy vocabulary with common words, and
+    the corpus's own sentences with word dropout. The devset is left out so its evaluation stays honest.
+    """
+    from wordfreq import top_n_list, word_frequency
+
+    rng = np.random.default_rng(seed)
+    common = [w for w in top_n_list("sv", 20_000) if _SWEDISH_WORD.match(w)]
+    weights = np.array([word_frequency(w, "sv") for w in common]) ** 0.5
+    weights /= weights.sum()
+    items = [item for framework in corpus.frameworks for item in framework.items]
+    perspectives = corpus.perspectives.perspectives
+    corpus_sentences = []
+    for item in items:
+        corpus_sentences += [s.strip() for s in re.split(r"(?<=[.!?])\s+", item.description) if s.strip()]
+        corpus_sentences += [*item.examples, *item.orientations]
+    out: list[str] = []
+    while len(out) < count:
+        roll = rng.random()
+        if roll < 0.55:
+            out.append(" ".join(rng.choice(common, size=rng.integers(5, 15), p=weights)))
+        elif roll < 0.9:
+            source = items[rng.integers(len(items))] if rng.random() < 0.8 else perspectives[rng.integers(len(perspectives))]
+            terms = [t.term for t in source.vocabulary]
+            picked = list(rng.choice(terms, size=min(len(terms), rng.integers(2, 5)), replace=False))
+            filler = list(rng.choice(common[:2000], size=rng.integers(3, 8), p=None))
+            words = picked + filler
+            rng.shuffle(words)
+            out.append(" ".join(words))
+        else:
+            words = corpus_sentences[rng.integers(len(corpus_sentences))].split()
+            kept = [w for w in words if rng.random() > 0.25] or words
+            out.append(" ".join(kept))
+    return out

@@ -21,6 +21,8 @@ from analysis.nlp.terms import TermMatcher
 from analysis.result import Evidence
 
 NAME_MENTION_WEIGHT = 4.0
+SECONDARY_MARKERS = frozenset({"även", "också", "dessutom", "samt"})
+SECONDARY_WINDOW = 6
 
 
 @dataclass
@@ -75,9 +77,10 @@ class LexicalMatcher:
                     per_sentence[item_id][index] += gain * compiled.idf[hit.term.term]
             lemmas = " " + " ".join(t.lemma for t in sentence.tokens if any(ch.isalnum() for ch in t.text)) + " "
             for item_id, name in compiled.names.items():
-                if name.count(" ") >= 1 and f" {name} " in lemmas:
-                    mention[item_id] = 1.0
-                    per_sentence[item_id][index] += NAME_MENTION_WEIGHT * max(weight, 1.0)
+                if name.count(" ") >= 1 and (at := lemmas.find(f" {name} ")) >= 0:
+                    strength = _mention_strength(lemmas[:at])
+                    mention[item_id] = max(mention[item_id], strength)
+                    per_sentence[item_id][index] += NAME_MENTION_WEIGHT * strength * max(weight, 1.0)
         results = []
         for item in framework.items:
             raw = sum(compiled.idf[term] * math.log1p(total) for term, total in per_term[item.id].items())
@@ -94,6 +97,12 @@ class LexicalMatcher:
         for result in results:
             result.features["lexical_share"] = result.score / total
         return results
+
+
+def _mention_strength(before: str) -> float:
+    """1.0 when the text names the item as its own; 0.5 when as an extra ("stärker även området …")."""
+    recent = before.split()[-SECONDARY_WINDOW:]
+    return 0.5 if any(word in SECONDARY_MARKERS for word in recent) else 1.0
 
 
 def _name_lemmas(item: PolicyItem) -> tuple[str, ...]:
