@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from analysis.corpus.schema import HeadingLexicon, PerspectiveSet
-from analysis.nlp import build_nlp, phrase_lemmas
+from analysis.nlp import build_nlp, phrase_lemmas, term_keys
+from analysis.nlp.pipeline import EXPANDED
 
 PERSPECTIVE_SECTION = "perspektiv"
 TITLE_SECTION = "titel"
@@ -70,9 +71,11 @@ class HeadingMapper:
         return self._cache[cleaned]
 
     def _map(self, heading: str) -> HeadingMatch:
-        tokens = [t for t in build_nlp()(heading) if not t.is_space and not t.is_punct]
+        doc = build_nlp()(heading)
+        expanded = doc.user_data.get(EXPANDED, {})
+        tokens = [t for t in doc if not t.is_space and not t.is_punct]
         lemmas = [t.lemma_ for t in tokens]
-        keys = [t._.keys or frozenset({f"w:{t.lower_}"}) for t in tokens]
+        keys = [term_keys(expanded.get(t.i, t.text)) for t in tokens]
         named = tuple(dict.fromkeys(
             pid for pid, term in self._perspective_terms if _contains(lemmas, keys, term, ("w", "m"))
         ))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.nlp import build_nlp, lemma, sentences_of, split_compound, term_keys
+from analysis.nlp.pipeline import build_nlp_with_keys
 
 
 def sentence_texts(text: str) -> list[str]:
@@ -73,7 +74,7 @@ class TestCompounds:
 
 class TestCoordination:
     def test_three_perspectives(self):
-        doc = build_nlp()("Konsekvenser för miljö-, barn- och jämställdhetsperspektiven")
+        doc = build_nlp_with_keys()("Konsekvenser för miljö-, barn- och jämställdhetsperspektiven")
         expanded = [t._.expanded for t in doc if t._.expanded]
         assert expanded == ["miljöperspektiven", "barnperspektiven"]
         assert "h:perspektiv" in doc[2]._.keys and "m:miljö" in doc[2]._.keys

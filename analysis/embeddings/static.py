@@ -32,7 +32,7 @@ class StaticEmbedder:
         tokenizer_path = module_dir / "tokenizer.json"
         if not weights_path.is_file() or not tokenizer_path.is_file():
             raise ModelUnavailableError(f"static-sv model not found in {model_dir}")
-        self._weights = load_file(str(weights_path))["embedding.weight"].astype(np.float32)
+        self._weights = load_file(str(weights_path))["embedding.weight"]  # float16 in memory; rows widen on use
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
@@ -50,7 +50,7 @@ class StaticEmbedder:
         summed = np.zeros((len(texts), self.dim), dtype=np.float32)
         non_empty = lengths > 0
         if non_empty.any():
-            gathered = self._weights[np.concatenate(ids)]
+            gathered = self._weights[np.concatenate(ids)].astype(np.float32)
             starts = np.cumsum(lengths) - lengths
             summed[non_empty] = np.add.reduceat(gathered, starts[non_empty], axis=0)
             summed[non_empty] /= lengths[non_empty, None]

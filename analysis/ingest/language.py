@@ -19,7 +19,7 @@ def _identifier():
 
 def detect_language(text: str) -> tuple[str, float]:
     """(language, probability); short texts are assumed Swedish, as a form field usually is."""
-    sample = text[:5000]
+    sample = text[:2000]  # two thousand characters decide the language; more only costs time
     if len(sample.strip()) < MIN_CHARS_FOR_VERDICT:
         return "sv", 0.0
     language, probability = _identifier().classify(sample)

@@ -29,20 +29,25 @@ _TERMINAL = {".", "!", "?", "…", "!?"}
 _BULLET = re.compile(r"^[•·▪◦●○■–—*-]$")
 _SUSPENDED = re.compile(r"^[^\W\d_]+-$")
 _CONJUNCTIONS = {"och", "eller", "samt", "respektive"}
+_SUSPENDED_IN_TEXT = re.compile(r"[^\W\d_]-[,\s]")
 
+# Token._.expanded and Token._.keys for spaCy-native users; the hot path reads doc.user_data instead,
+# because the underscore accessor costs more than the work it guards.
 for _name in ("expanded", "keys"):
     if not SpacyToken.has_extension(_name):
         SpacyToken.set_extension(_name, default=None)
+EXPANDED = "policyalign_expanded"
 
 
 @Language.component("sv_sentences")
 def sv_sentences(doc: Doc) -> Doc:
     """Sentence starts: after terminal punctuation (not abbreviations), line breaks and bullets."""
-    for index, token in enumerate(doc):
+    tokens = list(doc)
+    for index, token in enumerate(tokens):
         if index == 0:
             token.is_sent_start = True
             continue
-        previous = doc[index - 1]
+        previous = tokens[index - 1]
         starts = False
         if previous.is_space and "\n" in previous.text:
             starts = True
@@ -52,7 +57,7 @@ def sv_sentences(doc: Doc) -> Doc:
         ):
             first = token.text[:1]
             starts = first.isupper() or first.isdigit() or first in "”\"'»(•–-"
-        elif _BULLET.match(token.text) and index > 1 and doc[index - 1].is_space:
+        elif _BULLET.match(token.text) and index > 1 and previous.is_space:
             starts = True
         token.is_sent_start = starts and not token.is_space
     return doc
@@ -69,6 +74,10 @@ def sv_lemmas(doc: Doc) -> Doc:
 @Language.component("sv_coordination")
 def sv_coordination(doc: Doc) -> Doc:
     """Expand suspended compounds: "miljö-, barn- och jämställdhetsperspektiven" → miljöperspektiven, …"""
+    expanded: dict[int, str] = {}
+    doc.user_data[EXPANDED] = expanded
+    if not _SUSPENDED_IN_TEXT.search(doc.text):
+        return doc
     index = 0
     while index < len(doc):
         if not _SUSPENDED.match(doc[index].text):
@@ -90,7 +99,7 @@ def sv_coordination(doc: Doc) -> Doc:
             compound = split_compound(final.text)
             if compound is not None:
                 for token in pending:
-                    token._.expanded = token.text[:-1] + compound.head_surface
+                    token._.expanded = expanded[token.i] = token.text[:-1] + compound.head_surface
         index = cursor
     return doc
 
@@ -98,9 +107,10 @@ def sv_coordination(doc: Doc) -> Doc:
 @Language.component("sv_term_keys")
 def sv_term_keys(doc: Doc) -> Doc:
     """Attach the keys vocabulary terms are matched against (see ``term_keys``)."""
+    expanded = doc.user_data.get(EXPANDED, {})
     for token in doc:
         if token.is_alpha or "-" in token.text:
-            token._.keys = term_keys(token._.expanded or token.text)
+            token._.keys = term_keys(expanded.get(token.i, token.text))
     return doc
 
 
@@ -142,6 +152,8 @@ class Sentence:
     tokens: tuple[Token, ...]
     section: int
     paragraph: int
+    keys: frozenset[str] = frozenset()  # every token's keys: lets a vocabulary skip a sentence at once
+    lemmas: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -151,8 +163,17 @@ def build_nlp() -> Language:
     for abbreviation in ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
         nlp.tokenizer.add_special_case(abbreviation.capitalize(), [{"ORTH": abbreviation.capitalize()}])
-    for component in ("sv_sentences", "sv_lemmas", "sv_coordination", "sv_term_keys"):
+    for component in ("sv_sentences", "sv_lemmas", "sv_coordination"):
         nlp.add_pipe(component)
+    return nlp
+
+
+def build_nlp_with_keys() -> Language:
+    """The pipeline plus ``sv_term_keys`` (Token._.keys), for spaCy-native callers; analysis does not need it."""
+    nlp = spacy.blank("sv")
+    for component in build_nlp().pipe_names:
+        nlp.add_pipe(component)
+    nlp.add_pipe("sv_term_keys")
     return nlp
 
 
@@ -160,14 +181,26 @@ def sentences_of(doc: Doc, offset: int, section: int) -> list[Sentence]:
     """Our frozen sentences from a spaCy doc of one section body starting at ``offset``."""
     out: list[Sentence] = []
     body = doc.text
-    for span in doc.sents:
-        tokens = tuple(
-            Token(t.text, offset + t.idx, offset + t.idx + len(t.text), t.lemma_, t._.keys or frozenset())
-            for t in span if not t.is_space
-        )
+    expanded = doc.user_data.get(EXPANDED, {})
+    spans: list[list] = []
+    for t in doc:  # one pass over the tokens; doc.sents would walk them again
+        if t.is_sent_start or not spans:
+            spans.append([])
+        spans[-1].append(t)
+    for span in spans:
+        tokens = []
+        for t in span:
+            if t.is_space:
+                continue
+            text = t.text
+            keys = term_keys(expanded.get(t.i, text)) if t.is_alpha or "-" in text else frozenset()
+            tokens.append(Token(text, offset + t.idx, offset + t.idx + len(text), t.lemma_, keys))
         if not tokens:
             continue
         start, end = tokens[0].start, tokens[-1].end
         paragraph = body.count("\n\n", 0, start - offset)
-        out.append(Sentence(body[start - offset : end - offset], start, end, tokens, section, paragraph))
+        all_keys = frozenset().union(*(t.keys for t in tokens))
+        lemmas = frozenset(t.lemma for t in tokens) | frozenset(t.text.lower() for t in tokens)
+        out.append(Sentence(body[start - offset : end - offset], start, end, tuple(tokens), section, paragraph,
+                            all_keys, lemmas))
     return out

@@ -51,6 +51,8 @@ class TermMatcher:
                     self._single.setdefault(key, []).append(term)
             elif words:
                 self._phrases.setdefault(words[0], []).append((words, term))
+        self._single_keys = frozenset(self._single)
+        self._phrase_firsts = frozenset(self._phrases)
         self._veto: set[str] = set()
         self._veto_patterns: list[re.Pattern[str]] = []
         for friend in false_friends:
@@ -73,10 +75,15 @@ class TermMatcher:
 
     def find(self, sentence: Sentence) -> list[TermHit]:
         tokens = sentence.tokens
+        single = not self._single_keys.isdisjoint(sentence.keys)
+        phrase = bool(self._phrases) and not self._phrase_firsts.isdisjoint(sentence.lemmas)
+        if not single and not phrase:
+            return []
         masked = self._masked_spans(sentence)
         hits: list[TermHit] = []
-        for index, token in enumerate(tokens):
-            if not token.keys or self.vetoed(token) or any(a <= token.start < b for a, b in masked):
+        for index, token in enumerate(tokens if single else ()):
+            if not token.keys or self._single_keys.isdisjoint(token.keys) or self.vetoed(token) \
+                    or any(a <= token.start < b for a, b in masked):
                 continue
             seen: set[str] = set()
             for key in token.keys:
@@ -84,7 +91,7 @@ class TermMatcher:
                     if term.term not in seen:
                         seen.add(term.term)
                         hits.append(TermHit(term, sentence, index, index, _negated(tokens, index)))
-        if self._phrases:
+        if phrase:
             for start, token in enumerate(tokens):
                 for first in {token.lemma, token.text.lower()}:
                     for words, term in self._phrases.get(first, ()):
