@@ -14,7 +14,7 @@ $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# The CPU build of torch lies on local disk; install it first so nothing pulls a CUDA build.
 	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
-	$(BIN)/pip install --disable-pip-version-check -q -c constraints.txt -e ".[dev,e5]"
+	$(BIN)/pip install --disable-pip-version-check -q -c constraints.txt -e ".[dev,e5,ray]"
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 demo: $(STAMP)
