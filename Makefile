@@ -1,6 +1,9 @@
 # Two commands for a new machine: `make demo` and `make test`.
 # Each bootstraps .venv (pinned by constraints.txt) the first time.
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+# This machine's pip configuration names mirror folders that may be absent; its warnings are noise.
+QUIET_PIP := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,8 +16,8 @@ export TRANSFORMERS_OFFLINE := 1
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# The CPU build of torch lies on local disk; install it first so nothing pulls a CUDA build.
-	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
-	$(BIN)/pip install --disable-pip-version-check -q -c constraints.txt -e ".[dev,e5,ray]"
+	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0 2>&1 | $(QUIET_PIP)
+	$(BIN)/pip install --disable-pip-version-check -q -c constraints.txt -e ".[dev,e5,ray]" 2>&1 | $(QUIET_PIP)
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 demo: $(STAMP)

@@ -96,8 +96,11 @@ def alignment_metrics(prepared: list[Prepared], frameworks: list[Framework],
             gold = gold_items(p.labelled.labels, framework)
             ranking = rank_items(p.features[framework.id], calibrator, framework.kind)
             ids = [item for item, _ in ranking]
+            probabilities = dict(ranking)
+            brier = [(probabilities[item.id] - (item.id in gold)) ** 2 for item in framework.items]
             for stratum in ("all", p.labelled.kind):
                 bucket = per[f"{framework.id}|{stratum}"]
+                bucket["brier"].extend(brier)
                 if gold:
                     position = ids.index(gold[0]) + 1 if gold[0] in ids else None
                     bucket["top1"].append(float(position == 1))
@@ -111,7 +114,7 @@ def alignment_metrics(prepared: list[Prepared], frameworks: list[Framework],
         framework_id, stratum = key.split("|")
         out.setdefault(framework_id, {})[stratum] = {
             name: round(sum(values) / len(values), 3) for name, values in metrics.items() if values
-        } | {"n": max(len(v) for v in metrics.values())}
+        } | {"n": max(len(v) for name, v in metrics.items() if name != "brier")}
     return out
 
 
@@ -219,14 +222,14 @@ def format_report(report: dict) -> str:
     """Plain-text tables for the terminal and the README."""
     lines = [f"Evaluation on {report['texts']} texts, embedder {report['embedder']}", ""]
     for title, key in (("Alignment, shipped calibrator", "alignment"), ("Alignment, leave-one-out calibrator", "alignment_loo")):
-        lines += [title, f"{'framework':<32}{'stratum':<13}{'n':>3}{'top1':>7}{'top3':>7}{'mrr':>7}{'none ok':>9}"]
+        lines += [title, f"{'framework':<32}{'stratum':<13}{'n':>3}{'top1':>7}{'top3':>7}{'mrr':>7}{'none ok':>9}{'brier':>8}"]
         for framework, strata in report[key].items():
             for stratum in ("all", "decision", "application", "summary", "form"):
                 if stratum in strata:
                     m = strata[stratum]
                     none_ok = f"{m['none_ok']:.2f}" if "none_ok" in m else "–"
                     lines.append(f"{framework:<32}{stratum:<13}{m['n']:>3}{m.get('top1', 0):>7.2f}"
-                                 f"{m.get('top3', 0):>7.2f}{m.get('mrr', 0):>7.2f}{none_ok:>9}")
+                                 f"{m.get('top3', 0):>7.2f}{m.get('mrr', 0):>7.2f}{none_ok:>9}{m.get('brier', 0):>8.3f}")
         lines.append("")
     lines.append("Perspectives (accuracy; confusion rows = gold, columns = predicted present/thin/absent)")
     for perspective, m in report["perspectives"].items():

@@ -116,6 +116,7 @@ class Perspective(Strict):
     id: Slug
     name: str = Field(min_length=1)
     required: bool
+    status: Status = "verified"
     source: Source
     description: str = Field(min_length=1)
     heading_terms: list[str] = Field(min_length=1)
@@ -134,6 +135,7 @@ class PerspectiveSet(Strict):
 
 class RuleBase(Strict):
     id: Slug
+    status: Status = "verified"
     severity: Severity
     message: str = Field(min_length=1)
     citation: str = Field(min_length=1)

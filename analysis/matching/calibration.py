@@ -74,7 +74,7 @@ def fit_calibrator(rows: list[tuple[str, dict[str, float], int]], embedder: str,
         y = np.array([label for _, label in subset])
         if len(set(y)) < 2:
             continue
-        model = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit(x, y)
+        model = LogisticRegression(C=c, max_iter=1000).fit(x, y)  # unweighted: probabilities stay calibrated
         coefficients[kind] = [round(float(v), 6) for v in model.coef_[0]]
         intercepts[kind] = round(float(model.intercept_[0]), 6)
     return Calibrator(embedder, coefficients, intercepts, 0.5, meta or {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
 from analysis.errors import DocumentTooLargeError, PolicyAlignError, UnsupportedMediaTypeError
 from analysis.ingest import READERS
@@ -39,18 +39,19 @@ def _record(request: Request, result: AnalysisResult | None) -> None:
             metrics.perspectives.labels(perspective.id, perspective.status).inc()
 
 
-async def _run(request: Request, function, *args):
+async def _run(request: Request, function, *args) -> Response:
     try:
         result = await to_thread.run_sync(function, *args, limiter=request.app.state.limiter)
     except PolicyAlignError:
         _record(request, None)
         raise
     _record(request, result)
-    return result
+    # The result is already a validated AnalysisResult: serialise it once instead of re-validating it.
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.post("/analyses", response_model=AnalysisResult, summary="Analyse a text or intake-form fields")
-async def analyse(request: Request, body: AnalysisRequest) -> AnalysisResult:
+async def analyse(request: Request, body: AnalysisRequest) -> Response:
     return await _run(request, _analyse_request, request.app.state.analyzer, body)
 
 
@@ -60,7 +61,7 @@ async def analyse_file(
     file: UploadFile = File(description="PDF, DOCX or plain-text file"),
     region: str | None = Form(default=None),
     include_text: bool = Form(default=False),
-) -> AnalysisResult:
+) -> Response:
     filename = Path(file.filename or "upload").name
     if Path(filename).suffix.lower() not in READERS:
         raise UnsupportedMediaTypeError(f"unsupported file type {Path(filename).suffix or '(none)'!r}; use .txt, .pdf or .docx",

@@ -90,6 +90,7 @@ def test_health_ready_metrics(client):
     ({"json": {"text": "The project will strengthen small companies in the county through advice and training."}},
      422, "language-not-supported"),
     ({"json": {"text": "Ett ord. " * 60_000}}, 413, "document-too-large"),
+    ({"content": b'{"text": "Hej \xff\xfe v\xe4rlden"}', "headers": {"content-type": "application/json"}}, 400, "bad-request"),
 ])
 def test_bad_json_requests(client, kwargs, status, kind):
     assert_problem(client.post("/v1/analyses", **kwargs), status, kind)
