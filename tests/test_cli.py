@@ -104,3 +104,12 @@ def test_evaluate_on_the_devset_copy():
     assert 0 <= report["alignment_loo"]["orebro-rus-2022-2030"]["all"]["top1"] <= 1
     assert set(report["perspectives"]) == {"miljo", "barn", "jamstalldhet"}
     assert "share-above-limit" in report["findings"]
+
+
+def test_serve_refuses_an_invalid_corpus(tmp_path, monkeypatch):
+    (tmp_path / "manifest.yaml").write_text("name: [broken\n", encoding="utf-8")
+    monkeypatch.setenv("POLICYALIGN_CORPUS_DIR", str(tmp_path))
+    result = invoke("serve", "--port", "1")
+    assert result.exit_code == 2
+    assert "invalid policy corpus" in result.stderr and "manifest.yaml" in result.stderr
+    assert "Traceback" not in result.output
