@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from analysis.errors import PolicyAlignError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -24,18 +26,15 @@ app.add_typer(models_app, name="models")
 EXIT_USAGE = 2
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class EmbedderName(str, Enum):
+class EmbedderName(StrEnum):
     static_sv = "static-sv"
     e5_small = "e5-small"
     fake = "fake"
-
-
-from analysis.errors import PolicyAlignError  # noqa: E402  (cheap: no models)
 
 
 def fail(message: str) -> typer.Exit:
@@ -55,7 +54,6 @@ def _settings(embedder: EmbedderName | None = None, corpus: Path | None = None):
 
 
 def _analyzer(embedder: EmbedderName | None = None, corpus: Path | None = None):
-    from analysis.errors import PolicyAlignError
     from analysis.pipeline import Analyzer
 
     try:
@@ -79,7 +77,6 @@ def analyze(
     corpus: CorpusOption = None,
 ) -> None:
     """Analyse documents: sections, policy matches, perspectives, facts and findings."""
-    from analysis.errors import PolicyAlignError
     from analysis.report import render_text
 
     analyzer = _analyzer(embedder, corpus)
@@ -111,7 +108,6 @@ def explain(
     embedder: EmbedderOption = None,
 ) -> None:
     """Show why one policy item scored as it did: each matcher's contribution and its evidence."""
-    from analysis.errors import PolicyAlignError
     from analysis.matching.calibration import FEATURES, feature_vector
 
     analyzer = _analyzer(embedder)
@@ -144,7 +140,6 @@ def evaluate(
     embedder: EmbedderOption = None,
 ) -> None:
     """Measure alignment, perspectives, facts and findings against labelled texts."""
-    from analysis.errors import PolicyAlignError
     from analysis.evaluation import evaluate as run_evaluation, format_report
 
     analyzer = _analyzer(embedder)
@@ -185,7 +180,7 @@ def corpus_show(
     from rich.table import Table
 
     from analysis.corpus import load_corpus
-    from analysis.errors import CorpusError, PolicyAlignError
+    from analysis.errors import CorpusError
 
     try:
         loaded = load_corpus(corpus or _settings().corpus_dir)
@@ -309,13 +304,13 @@ def serve(
                 log_level="warning", access_log=False)
 
 
-class ScoreFormat(str, Enum):
+class ScoreFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     local = "local"
     ray = "ray"
 

@@ -44,7 +44,7 @@ def load_labelled(directory: Path) -> list[Labelled]:
 
 def gold_items(labels: dict, framework: Framework) -> list[str]:
     """Gold ids for a framework kind, primary first; [] means 'none fits'."""
-    value = labels.get(LABEL_FIELD.get(framework.kind, ""), None)
+    value = labels.get(LABEL_FIELD.get(framework.kind, ""))
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]

@@ -162,7 +162,7 @@ def segment(text: str, mapper: HeadingMapper, hints: set[str] | None = None) -> 
     if preamble:
         start = text.index(preamble, body_from)
         sections.append(Section(None, None, start, start + len(preamble)))
-    for number, (index, heading, heading_start, body_start, style) in enumerate(headings):
+    for number, (_, heading, heading_start, body_start, style) in enumerate(headings):
         body_end = headings[number + 1][2] if number + 1 < len(headings) else len(text)
         body = text[body_start:body_end]
         stripped_start = body_start + (len(body) - len(body.lstrip()))

@@ -45,7 +45,7 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
     document = result["document"]
     flat.update(kind=document["kind"], language=document["language"], region=result["versions"].get("region"))
     for alignment in result["alignments"]:
-        prefix = KIND_PREFIX.get(kinds.get(alignment["framework"], ""), None)
+        prefix = KIND_PREFIX.get(kinds.get(alignment["framework"], ""))
         if prefix is None:
             continue
         if alignment["rank"] == 1:
