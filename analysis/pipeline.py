@@ -112,8 +112,8 @@ class Analyzer:
         sections = segment(source.text, self.mapper, source.heading_hints)
         bodies = [(index, source.text[s.start : s.end], s.start) for index, s in enumerate(sections)]
         sentences = []
-        for (index, _, offset), doc in zip(bodies, self.nlp.pipe(body for _, body, _ in bodies), strict=True):
-            sentences.extend(sentences_of(doc, offset, index))
+        for (index, body, offset), doc in zip(bodies, self.nlp.pipe(body for _, body, _ in bodies), strict=True):
+            sentences.extend(sentences_of(doc, offset, index, body))
         return Document(
             id=document_id or _document_id(source),
             source=source.source,

@@ -29,7 +29,6 @@ _TERMINAL = {".", "!", "?", "…", "!?"}
 _BULLET = re.compile(r"^[•·▪◦●○■–—*-]$")
 _SUSPENDED = re.compile(r"^[^\W\d_]+-$")
 _CONJUNCTIONS = {"och", "eller", "samt", "respektive"}
-_SUSPENDED_IN_TEXT = re.compile(r"[^\W\d_]-[,\s]")
 
 # Token._.expanded and Token._.keys for spaCy-native users; the hot path reads doc.user_data instead,
 # because the underscore accessor costs more than the work it guards.
@@ -37,12 +36,21 @@ for _name in ("expanded", "keys"):
     if not SpacyToken.has_extension(_name):
         SpacyToken.set_extension(_name, default=None)
 EXPANDED = "policyalign_expanded"
+TOKENS = "policyalign_tokens"  # one list of Token objects shared by the components: spaCy builds a new
+                               # Token object on every iteration, and Doc.text rebuilds the whole string
+
+
+def _tokens(doc: Doc) -> list[SpacyToken]:
+    tokens = doc.user_data.get(TOKENS)
+    if tokens is None:
+        tokens = doc.user_data[TOKENS] = list(doc)
+    return tokens
 
 
 @Language.component("sv_sentences")
 def sv_sentences(doc: Doc) -> Doc:
     """Sentence starts: after terminal punctuation (not abbreviations), line breaks and bullets."""
-    tokens = list(doc)
+    tokens = _tokens(doc)
     for index, token in enumerate(tokens):
         if index == 0:
             token.is_sent_start = True
@@ -66,7 +74,7 @@ def sv_sentences(doc: Doc) -> Doc:
 @Language.component("sv_lemmas")
 def sv_lemmas(doc: Doc) -> Doc:
     """simplemma's greedy Swedish lemmas (56/56 on a sample; spaCy's own needs POS tags)."""
-    for token in doc:
+    for token in _tokens(doc):
         token.lemma_ = lemma(token.text)
     return doc
 
@@ -76,26 +84,25 @@ def sv_coordination(doc: Doc) -> Doc:
     """Expand suspended compounds: "miljö-, barn- och jämställdhetsperspektiven" → miljöperspektiven, …"""
     expanded: dict[int, str] = {}
     doc.user_data[EXPANDED] = expanded
-    if not _SUSPENDED_IN_TEXT.search(doc.text):
-        return doc
+    tokens = _tokens(doc)
     index = 0
-    while index < len(doc):
-        if not _SUSPENDED.match(doc[index].text):
+    while index < len(tokens):
+        if not _SUSPENDED.match(tokens[index].text):
             index += 1
             continue
-        pending = [doc[index]]
+        pending = [tokens[index]]
         cursor = index + 1
-        while cursor < len(doc):
-            text = doc[cursor].text
-            if text == "," or doc[cursor].is_space:
+        while cursor < len(tokens):
+            text = tokens[cursor].text
+            if text == "," or tokens[cursor].is_space:
                 cursor += 1
             elif _SUSPENDED.match(text):
-                pending.append(doc[cursor])
+                pending.append(tokens[cursor])
                 cursor += 1
             else:
                 break
-        if cursor + 1 < len(doc) and doc[cursor].lower_ in _CONJUNCTIONS:
-            final = doc[cursor + 1]
+        if cursor + 1 < len(tokens) and tokens[cursor].lower_ in _CONJUNCTIONS:
+            final = tokens[cursor + 1]
             compound = split_compound(final.text)
             if compound is not None:
                 for token in pending:
@@ -108,7 +115,7 @@ def sv_coordination(doc: Doc) -> Doc:
 def sv_term_keys(doc: Doc) -> Doc:
     """Attach the keys vocabulary terms are matched against (see ``term_keys``)."""
     expanded = doc.user_data.get(EXPANDED, {})
-    for token in doc:
+    for token in _tokens(doc):
         if token.is_alpha or "-" in token.text:
             token._.keys = term_keys(expanded.get(token.i, token.text))
     return doc
@@ -177,13 +184,13 @@ def build_nlp_with_keys() -> Language:
     return nlp
 
 
-def sentences_of(doc: Doc, offset: int, section: int) -> list[Sentence]:
+def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -> list[Sentence]:
     """Our frozen sentences from a spaCy doc of one section body starting at ``offset``."""
     out: list[Sentence] = []
-    body = doc.text
+    body = doc.text if body is None else body
     expanded = doc.user_data.get(EXPANDED, {})
     spans: list[list] = []
-    for t in doc:  # one pass over the tokens; doc.sents would walk them again
+    for t in doc.user_data.pop(TOKENS, None) or doc:  # doc.sents would walk the tokens again
         if t.is_sent_start or not spans:
             spans.append([])
         spans[-1].append(t)
