@@ -81,6 +81,13 @@ class Analyzer:
         self.rules = RuleEngine(self.corpus.rules)
         self.semantic.warm(self.corpus.frameworks)
 
+    def warm_up(self) -> None:
+        """Run one small analysis so lazy imports and first-use caches are paid before traffic arrives."""
+        examples = [example for framework in self.corpus.frameworks for item in framework.items
+                    for example in item.examples[:1]]
+        text = "Syfte\n" + " ".join(examples) + "\n\nJämställdhet\nProjektet berör inte barn eller miljö."
+        self.analyze(self.read_text(text), include_text=True).model_dump_json()
+
     # ---- ingest: every way in ends as a SourceText ------------------------------------------
     @property
     def _ingest_options(self) -> dict:

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from analysis.corpus.schema import HeadingLexicon, PerspectiveSet
 from analysis.nlp import build_nlp, phrase_lemmas, term_keys
-from analysis.nlp.pipeline import EXPANDED
+from analysis.nlp.pipeline import EXPANDED, TOKENS
 
 PERSPECTIVE_SECTION = "perspektiv"
 TITLE_SECTION = "titel"
@@ -72,6 +72,7 @@ class HeadingMapper:
 
     def _map(self, heading: str) -> HeadingMatch:
         doc = build_nlp()(heading)
+        doc.user_data.pop(TOKENS, None)  # break the doc ↔ token cycle at once
         expanded = doc.user_data.get(EXPANDED, {})
         tokens = [t for t in doc if not t.is_space and not t.is_punct]
         lemmas = [t.lemma_ for t in tokens]

@@ -7,6 +7,7 @@ step becomes an error row and never stops the batch.
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ class Scorer:
         self.analyzer = Analyzer.create(Settings(**(settings or {})))
         self.region = region
         self.kinds = {f.id: f.kind for f in self.analyzer.corpus.frameworks}
+        self.analyzer.warm_up()
+        gc.collect()
+        gc.freeze()  # long-lived model objects: keep full collections short
 
     def _prepare(self, record: InputRecord):
         analyzer = self.analyzer
