@@ -19,7 +19,9 @@ from analysis.result import Evidence, Facts, Period
 
 _NUMBER = r"\d{1,3}(?:[ .]\d{3})+|\d+(?:,\d+)?"
 AMOUNT = re.compile(
-    rf"(?P<number>{_NUMBER})\s*(?P<unit>miljoner kronor|miljon kronor|miljoner|miljon|mnkr|mkr|msek|mdkr|tkr|kkr|kronor|kr|sek)\b",
+    rf"(?P<number>{_NUMBER})\s*(?P<unit>miljoner kronor|miljon kronor|miljoner|miljon|mnkr|mkr|msek|mdkr|tkr|kkr|kronor|kr|sek)\b"
+    rf"|(?P<number2>{_NUMBER})\s*(?P<unit2>:-)"
+    rf"|\b(?P<unit3>sek|kr\.?)\s*(?P<number3>{_NUMBER})\b",
     re.IGNORECASE,
 )
 _MULTIPLIER = {"miljoner kronor": 1_000_000, "miljon kronor": 1_000_000, "miljoner": 1_000_000, "miljon": 1_000_000,
@@ -36,6 +38,9 @@ _TOTAL = re.compile(r"\b(total\w*|sammanlagt|omsluter|omslutning|beräknas till|
 _OTHER_FUNDER = re.compile(
     r"\b(regionalfond\w*|socialfond\w*|esf\+?|eruf|interreg|eu|tillväxtverket|kommun\w*|företagen|universitet\w*|"
     r"resterande|övrig\w* finansiering|egen insats|medfinansierar|länsstyrelsen)\b", re.IGNORECASE)
+_TOTAL_JUST_BEFORE = re.compile(
+    r"\b(budget\w*|kostnad\w*|omslutning)\s*(:|är|uppgår till|uppgår|beräknas till|på|om)?\s*$|\bomsluter\s*$",
+    re.IGNORECASE)
 _LIMIT_BEFORE = re.compile(r"\b(under|över|upp till|maximalt|minst)\s*$", re.IGNORECASE)
 _COST = re.compile(r"^\s*(av\s+)?(projektets|förstudiens|den|de|hela)?\s*(totala\s+|bokförda\s+|stödberättigande\s+)?"
                    r"(kostnader\w*|kostnaden|budget\w*)", re.IGNORECASE)
@@ -92,6 +97,13 @@ def parse_amount(number: str, unit: str) -> float:
     return float(digits) * _MULTIPLIER.get(unit.lower(), 1)
 
 
+def amount_of(match: re.Match[str]) -> float:
+    """The value of an AMOUNT match in kronor, whichever of its three written forms matched."""
+    if match["number"]:
+        return parse_amount(match["number"], match["unit"])
+    return parse_amount(match["number2"] or match["number3"], "kr")
+
+
 def _clause(text: str, start: int, end: int) -> tuple[str, str]:
     """Text from the previous clause boundary to the match, and from the match to the next one."""
     left_bound = max(text.rfind(mark, 0, start) for mark in (",", ";", "(", ":")) + 1
@@ -109,7 +121,7 @@ def _best_amount(document: Document) -> _Candidate | None:
     for sentence in document.sentences:
         label = _label(document, sentence)
         for match in AMOUNT.finditer(sentence.text):
-            value = parse_amount(match["number"], match["unit"])
+            value = amount_of(match)
             if value < 1000:
                 continue
             before, after = _clause(sentence.text, match.start(), match.end())
@@ -132,6 +144,8 @@ def _best_amount(document: Document) -> _Candidate | None:
                 score -= 6.0
             if _LIMIT_BEFORE.search(sentence.text[: match.start()]):
                 score -= 4.0
+            if role != "granted" and _TOTAL_JUST_BEFORE.search(sentence.text[: match.start()]):
+                score -= 8.0  # "av den totala budgeten på 2 000 000 kr": the total, whoever asks
             if score > 0 and (best is None or score > best.score):
                 best = _Candidate(value, sentence.start + match.start(), sentence.start + match.end(), score, role, sentence)
     return best

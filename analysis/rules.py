@@ -21,7 +21,7 @@ from analysis.corpus.schema import (
     ShareAboveRule,
 )
 from analysis.document import Document
-from analysis.facts import AMOUNT, parse_amount
+from analysis.facts import AMOUNT, amount_of
 from analysis.result import Evidence, Facts, Finding
 
 Evaluator = Callable[[object, Document, Facts], list[Evidence] | None]  # None: the rule does not fire
@@ -88,7 +88,7 @@ def _amount_pattern_above(rule: AmountPatternAboveRule, document: Document, fact
     for sentence in document.sentences:
         if any(p.search(sentence.text) for p in patterns):
             for match in AMOUNT.finditer(sentence.text):
-                if parse_amount(match["number"], match["unit"]) > rule.limit_sek:
+                if amount_of(match) > rule.limit_sek:
                     return [Evidence(text=sentence.text, start=sentence.start, end=sentence.end, score=1.0,
                                      source=f"rules:{rule.id}")]
     return None
@@ -141,5 +141,5 @@ def _number(value: float | None) -> str:
 def _amount_in(evidence: list[Evidence]) -> str:
     for item in evidence:
         if match := AMOUNT.search(item.text):
-            return f"{parse_amount(match['number'], match['unit']):,.0f}".replace(",", " ")
+            return f"{amount_of(match):,.0f}".replace(",", " ")
     return ""

@@ -82,3 +82,26 @@ def test_evidence_spans_point_into_the_text(prepare_text):
     document = prepare_text("Vi ansöker om 2,4 miljoner kronor från Region Örebro län, vilket motsvarar 40 % av budgeten.")
     for evidence in extract_facts(document).evidence:
         assert document.text[evidence.start : evidence.end] == evidence.text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Sökt belopp från Region Örebro län: 500 000:-", 500_000),
+    ("Regionen beviljas ansökan om SEK 750 000 för projektet.", 750_000),
+    ("Vi söker 40 procent av kostnaderna från Region Örebro län, totalt 800 000 kr.", 800_000),
+])
+def test_other_amount_spellings(facts_of, text, expected):
+    assert facts_of(text).amount_sek == expected
+
+
+def test_the_total_budget_is_not_the_regions_amount(facts_of):
+    facts = facts_of("Region Örebro län bidrar med 45 % av den totala budgeten på 2 000 000 kr.")
+    assert (facts.amount_sek, facts.share_percent) == (None, 45.0)
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("Projektet pågår 2026-03-01 till 2028-02-29.", date(2026, 3, 1), date(2028, 2, 29)),
+    ("Projektet genomförs från januari 2026 till juni 2027.", date(2026, 1, 1), date(2027, 6, 30)),
+])
+def test_more_period_spellings(facts_of, text, start, end):
+    period = facts_of(text).period
+    assert (period.start, period.end) == (start, end)
