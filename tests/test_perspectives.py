@@ -94,3 +94,18 @@ def test_evidence_quotes_the_text(analyse_text):
     perspective = next(p for p in result.perspectives if p.id == "jamstalldhet")
     for evidence in perspective.evidence:
         assert result.document.text[evidence.start : evidence.end] == evidence.text
+
+
+def test_under_eighteen_names_children(status_of):
+    out = status_of("Ungdomar under 18 år erbjuds sommarjobb, och de 120 platserna följs upp med en enkät.", "barn")
+    assert out.status == "present"
+
+
+@pytest.mark.parametrize(("perspective", "text"), [
+    ("miljo", "Miljö\nProjektet bedöms inte ha några negativa effekter på miljön."),
+    ("barn", "Barn\nVi har inte identifierat några konsekvenser för barn."),
+    ("jamstalldhet", "Jämställdhetsperspektivet är viktigt för oss och genomsyrar hela projektet."),
+    ("barn", "Barnkonventionen är lag sedan 2020 och projektet tar hänsyn till den."),
+])
+def test_empty_statements_stay_thin(status_of, perspective, text):
+    assert status_of(FILLER + text, perspective).status == "thin"
