@@ -126,51 +126,71 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+@dataclass(frozen=True)
+class _Heading:
+    line: int
+    text: str
+    start: int
+    body_start: int
+    style: str
+
+
+def _next_line_has_text(lines: list[_Line], index: int) -> bool:
+    return index + 1 < len(lines) and bool(lines[index + 1].text)
+
+
+def _heading_at(index: int, lines: list[_Line], mapper: HeadingMapper, hints: set[str],
+                previous: _Heading | None) -> _Heading | None:
+    """Is line ``index`` a heading? Layout hints first, then form fields, then heading-shaped lines."""
+    line = lines[index]
+    if not line.text or _BULLET.match(line.text):
+        return None
+    after_field = previous is not None and previous.line == index - 1 and previous.style == "inline-field"
+    opens_block = index == 0 or not lines[index - 1].text or after_field
+    if line.text in hints:
+        return _Heading(index, line.text, line.start, line.end, "heading")
+    if (inline := _INLINE_FIELD.match(line.text)) and opens_block and len(inline["label"].split()) <= 6:
+        return _Heading(index, inline["label"].strip(), line.start, line.start + inline.start("value"), "inline-field")
+    words = line.text.split()
+    has_more_text = any(other.text for other in lines[index + 1 :])
+    capitalised = line.text[:1].isupper() or bool(_NUMBERING.match(line.text))
+    if not has_more_text or len(words) > mapper.lexicon.max_heading_words or not capitalised:
+        return None
+    if line.text.endswith((":", "?")) and _next_line_has_text(lines, index):  # "Beskriv projektets syfte:"
+        return _Heading(index, line.text.rstrip(":").strip(), line.start, line.end, "field")
+    known = mapper.map(line.text).id is not None
+    short_with_body = len(words) <= 6 and _next_line_has_text(lines, index)
+    if opens_block and not _ENDS_SENTENCE.search(line.text) and (known or short_with_body):
+        return _Heading(index, line.text, line.start, line.end, "heading")
+    return None
+
+
 def segment(text: str, mapper: HeadingMapper, hints: set[str] | None = None) -> list[Section]:
     """Split the normalised text into sections; text with no headings is one section."""
     hints = hints or set()
     lines = _lines(text)
-    max_words = mapper.lexicon.max_heading_words
-    headings: list[tuple[int, str, int, int, str]] = []  # (line index, heading, heading start, body start, style)
     title_end = _title_end(lines, mapper, hints)
-    for index, line in enumerate(lines):
-        if index < title_end or not line.text or _BULLET.match(line.text):
-            continue
-        previous_blank = index == 0 or not lines[index - 1].text or (headings and headings[-1][0] == index - 1 and headings[-1][4] == "inline-field")
-        following = next((other for other in lines[index + 1 :] if other.text), None)
-        words = line.text.split()
-        if line.text in hints:
-            headings.append((index, line.text, line.start, line.end, "heading"))
-        elif (inline := _INLINE_FIELD.match(line.text)) and previous_blank and len(inline["label"].split()) <= 6:
-            label = inline["label"].strip()
-            headings.append((index, label, line.start, line.start + inline.start("value"), "inline-field"))
-        elif following is None or len(words) > max_words or not line.text[:1].isupper() and not _NUMBERING.match(line.text):
-            continue
-        elif line.text.endswith((":", "?")) and lines[index + 1 if index + 1 < len(lines) else index].text:
-            headings.append((index, line.text.rstrip(":").strip(), line.start, line.end, "field"))
-        elif previous_blank and not _ENDS_SENTENCE.search(line.text) and (
-            mapper.map(line.text).id is not None or len(words) <= 6 and lines[index + 1 if index + 1 < len(lines) else index].text
-        ):
-            headings.append((index, line.text, line.start, line.end, "heading"))
+    headings: list[_Heading] = []
+    for index in range(title_end, len(lines)):
+        if heading := _heading_at(index, lines, mapper, hints, headings[-1] if headings else None):
+            headings.append(heading)
     sections: list[Section] = []
-    first_heading_start = headings[0][2] if headings else len(text)
     body_from = 0
     if title_end:
         title_lines = [line for line in lines[:title_end] if line.text]
         sections.append(Section(TITLE_SECTION, None, title_lines[0].start, title_lines[-1].end, style="title"))
         body_from = title_lines[-1].end
-    preamble = text[body_from:first_heading_start].strip()
+    preamble = text[body_from : headings[0].start if headings else len(text)].strip()
     if preamble:
         start = text.index(preamble, body_from)
         sections.append(Section(None, None, start, start + len(preamble)))
-    for number, (_, heading, heading_start, body_start, style) in enumerate(headings):
-        body_end = headings[number + 1][2] if number + 1 < len(headings) else len(text)
-        body = text[body_start:body_end]
-        stripped_start = body_start + (len(body) - len(body.lstrip()))
-        stripped_end = body_start + len(body.rstrip())
-        match = mapper.map(heading)
-        sections.append(Section(match.id, heading, stripped_start, max(stripped_start, stripped_end),
-                                heading_start, match.perspectives, style))
+    for number, heading in enumerate(headings):
+        body_end = headings[number + 1].start if number + 1 < len(headings) else len(text)
+        body = text[heading.body_start : body_end]
+        body_start = heading.body_start + (len(body) - len(body.lstrip()))
+        match = mapper.map(heading.text)
+        sections.append(Section(match.id, heading.text, body_start, max(body_start, heading.body_start + len(body.rstrip())),
+                                heading.start, match.perspectives, heading.style))
     return sections
 
 
