@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from analysis.corpus.schema import EmptySign, Perspective, PerspectiveSet, Term
 from analysis.document import Document
 from analysis.nlp import Sentence
-from analysis.nlp.terms import TermMatcher
+from analysis.nlp.terms import TermHit, TermMatcher
 from analysis.result import Evidence, PerspectiveOut
 
 CONTINUATION_SENTENCES = 2
@@ -36,7 +36,7 @@ class _Compiled:
 class _Scope:
     sentences: dict[int, str] = field(default_factory=dict)  # sentence index → why it is in scope
     strong_mention: bool = False
-    weak_mention: bool = False
+    weak_words: set[str] = field(default_factory=set)  # weak-only words seen ("unga")
 
 
 class PerspectiveAnalyzer:
@@ -64,16 +64,15 @@ class PerspectiveAnalyzer:
         mentions = {c.perspective.id: self._mentions(c, document) for c in self._compiled}
         return [self._judge(c, document, self._scope(c, document, mentions)) for c in self._compiled]
 
-    def _mentions(self, compiled: _Compiled, document: Document) -> dict[int, bool]:
-        """Sentence index → True for a strong mention, False for a weak-only one."""
-        found: dict[int, bool] = {}
+    def _mentions(self, compiled: _Compiled, document: Document) -> dict[int, list[TermHit]]:
+        """Sentence index → the perspective's terms found in it."""
+        found: dict[int, list[TermHit]] = {}
         for index, sentence in enumerate(document.sentences):
-            hits = compiled.topic.find(sentence)
-            if hits:
-                found[index] = any(not hit.term.weak for hit in hits)
+            if hits := compiled.topic.find(sentence):
+                found[index] = hits
         return found
 
-    def _scope(self, compiled: _Compiled, document: Document, mentions: dict[str, dict[int, bool]]) -> _Scope:
+    def _scope(self, compiled: _Compiled, document: Document, mentions: dict[str, dict[int, list[TermHit]]]) -> _Scope:
         pid = compiled.perspective.id
         scope = _Scope()
         sentences = document.sentences
@@ -81,15 +80,17 @@ class PerspectiveAnalyzer:
             section = document.section_of(sentence)
             if section.perspectives == (pid,):
                 scope.sentences[index] = "heading"
-        for index, strong in mentions[pid].items():
+        for index, hits in mentions[pid].items():
             # "unga" may be adults: a weak-only mention names the topic but is no evidence of substance.
+            strong = any(not hit.term.weak for hit in hits)
             scope.sentences.setdefault(index, "mention" if strong else "weak")
             scope.strong_mention |= strong
-            scope.weak_mention |= not strong
+            if not strong:
+                scope.weak_words |= {sentences[index].tokens[hit.first].text.lower() for hit in hits}
             for follower in range(index + 1, min(index + 1 + CONTINUATION_SENTENCES, len(sentences))):
                 if not _same_paragraph(sentences[index], sentences[follower]):
                     break
-                if any(mentions[other].get(follower) for other in mentions if other != pid):
+                if any(_strong(mentions[other].get(follower)) for other in mentions if other != pid):
                     break
                 scope.sentences.setdefault(follower, "continuation" if strong else "weak")
         return scope
@@ -97,14 +98,45 @@ class PerspectiveAnalyzer:
     def _judge(self, compiled: _Compiled, document: Document, scope: _Scope) -> PerspectiveOut:
         perspective = compiled.perspective
         headed = [s for s in document.sections if perspective.id in s.perspectives]
-        kinds: set[str] = set()
+        kinds, evidence, empty_reasons = self._substance(compiled, document, scope)
+        labels = self._set.signal_kinds
+        found = [labels[k].lower() for k in _ordered(kinds, labels)]
         reasons: list[str] = []
+        if not headed and not scope.strong_mention:  # neither a heading nor a sentence about it
+            status, score = "absent", 0.0
+            reasons.append(f"Texten tar inte upp {perspective.name.lower()}: ingen rubrik och ingen mening om det.")
+            if scope.weak_words:
+                words = ", ".join(f"”{w}”" for w in sorted(scope.weak_words))
+                reasons.append(f"Texten använder bara {words}, som ensamt inte räcker (t.ex. kan unga vara över 18 år).")
+            evidence = [e for e in evidence if e.score > 0]
+        elif len(kinds) >= self._set.present_min_kinds:
+            status, score = "present", min(1.0, 0.55 + 0.1 * len(kinds))
+            reasons.append("Texten innehåller " + _join(found) + ".")
+        else:
+            status, score = "thin", round(0.1 + 0.1 * len(kinds), 2)
+            if headed and not scope.sentences:
+                reasons.append(f"Rubriken ”{headed[0].heading}” nämner perspektivet, men ingen text handlar om det.")
+            reasons.extend(empty_reasons)
+            if kinds:
+                missing = [labels[k].lower() for k in _ordered(set(labels) - kinds, labels)]
+                reasons.append("Texten visar bara " + _join(found) + "; det saknas " + _join(missing) + ".")
+            elif scope.sentences and not empty_reasons:
+                reasons.append("Perspektivet nämns men utan analys, åtgärder, indikatorer eller ansvar.")
+        reasons.extend(self._false_friends(compiled, document))
+        evidence = sorted(evidence, key=lambda e: (-e.score, e.start))[: self._evidence_limit]
+        return PerspectiveOut(id=perspective.id, name=perspective.name, required=perspective.required, status=status,
+                              score=score, reasons=reasons, evidence=sorted(evidence, key=lambda e: e.start),
+                              signals=_ordered(kinds, labels))
+
+    def _substance(self, compiled: _Compiled, document: Document,
+                   scope: _Scope) -> tuple[set[str], list[Evidence], list[str]]:
+        """Kinds of substance in the text about the perspective; empty sentences give reasons instead."""
+        kinds: set[str] = set()
         evidence: list[Evidence] = []
         empty_reasons: list[str] = []
         for index in sorted(scope.sentences):
             sentence = document.sentences[index]
-            sign = self._empty_sign(sentence)
-            if sign is not None:
+            if (sign := self._empty_sign(sentence)) is not None:
                 empty_reasons.append(f"Texten {sign.reason}: ”{_quote(sentence.text)}”")
                 evidence.append(_evidence(sentence, 0.0, f"perspectives:{sign.id}"))
                 continue
@@ -113,36 +145,9 @@ class PerspectiveAnalyzer:
             found = {kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)}
             kinds |= found
             if found or scope.sentences[index] != "continuation":
-                evidence.append(_evidence(sentence, len(found) / 4, "perspectives:" + ",".join(sorted(found)) if found else "perspectives:mention"))
-        friends = self._false_friends(compiled, document)
-        named = bool(headed) or scope.strong_mention
-        can_be_present = bool(headed) or scope.strong_mention
-        labels = self._set.signal_kinds
-        if not named:
-            status, score = "absent", 0.0
-            reasons.append(f"Texten tar inte upp {perspective.name.lower()}: ingen rubrik och ingen mening om det.")
-            if scope.weak_mention:
-                reasons.append("Texten nämner bara unga/ungdomar, som kan vara över 18 år, utan att tala om barn.")
-                evidence = [e for e in evidence if e.score > 0]
-        elif len(kinds) >= self._set.present_min_kinds and can_be_present:
-            status, score = "present", min(1.0, 0.55 + 0.1 * len(kinds))
-            reasons.append("Texten innehåller " + _join([labels[k].lower() for k in _ordered(kinds, labels)]) + ".")
-        else:
-            status, score = "thin", round(0.1 + 0.1 * len(kinds), 2)
-            if headed and not scope.sentences:
-                reasons.append(f"Rubriken ”{headed[0].heading}” nämner perspektivet, men ingen text handlar om det.")
-            reasons.extend(empty_reasons)
-            missing = [labels[k].lower() for k in _ordered(set(labels) - kinds, labels)]
-            if kinds:
-                reasons.append("Texten visar bara " + _join([labels[k].lower() for k in _ordered(kinds, labels)])
-                               + "; det saknas " + _join(missing) + ".")
-            elif scope.sentences and not empty_reasons:
-                reasons.append("Perspektivet nämns men utan analys, åtgärder, indikatorer eller ansvar.")
-        reasons.extend(friends)
-        evidence = sorted(evidence, key=lambda e: (-e.score, e.start))[: self._evidence_limit]
-        return PerspectiveOut(id=perspective.id, name=perspective.name, required=perspective.required, status=status,
-                              score=score, reasons=reasons, evidence=sorted(evidence, key=lambda e: e.start),
-                              signals=_ordered(kinds, labels))
+                source = "perspectives:" + (",".join(sorted(found)) if found else "mention")
+                evidence.append(_evidence(sentence, len(found) / 4, source))
+        return kinds, evidence, empty_reasons
 
     def _empty_sign(self, sentence: Sentence) -> EmptySign | None:
         for sign, patterns in self._empty:
@@ -162,6 +167,10 @@ class PerspectiveAnalyzer:
                 if match := pattern.search(sentence.text):
                     notes.setdefault(match.group(0).lower(), f"”{match.group(0)}” räknas inte: {note}.")
         return list(notes.values())[:3]
+
+
+def _strong(hits: list[TermHit] | None) -> bool:
+    return bool(hits) and any(not hit.term.weak for hit in hits)
 
 
 def _same_paragraph(first: Sentence, second: Sentence) -> bool:
