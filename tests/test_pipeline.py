@@ -1,0 +1,71 @@
+"""The core: the seed decision, as text and as a PDF, end to end with the default model."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.conftest import SEED
+
+HEADINGS = {"Förslag till beslut", "Sammanfattning", "Bedömning", "Konsekvenser för miljö-, barn- och jämställdhetsperspektiven",
+            "Uppföljning", "Ekonomiska konsekvenser", "Beslutsunderlag"}
+
+
+def seed_as_pdf() -> bytes:
+    """The seed laid out as a decision PDF: bold headings, one text line per source line, two pages."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    y = 800
+    for line in (raw.strip() for raw in SEED.read_text(encoding="utf-8").splitlines()):
+        if not line:
+            continue
+        if y < 60:
+            pdf.showPage()
+            y = 800
+        heading = line in HEADINGS
+        pdf.setFont("Helvetica-Bold" if heading else "Helvetica", 12 if heading else 9)
+        pdf.drawString(50, y, line)
+        y -= 18 if heading else 15
+    pdf.save()
+    return buffer.getvalue()
+
+
+def summary(result):
+    return ({a.framework: a.item for a in result.alignments if a.rank == 1},
+            {p.id: p.status for p in result.perspectives},
+            (result.facts.amount_sek, result.facts.share_percent, result.facts.period.start, result.facts.period.end),
+            sorted(f.rule for f in result.findings))
+
+
+@pytest.mark.parametrize("form", ["text", "pdf"])
+def test_the_seed_decision(static_analyzer, form):
+    from datetime import date
+
+    source = (static_analyzer.read_path(SEED) if form == "text"
+              else static_analyzer.read_upload(seed_as_pdf(), "beslut.pdf"))
+    result = static_analyzer.analyze(source)
+    top, perspectives, facts, findings = summary(result)
+    assert top == {"orebro-rus-2022-2030": "naringsliv-och-entreprenorskap",
+                   "nationell-strategi-2021-2030": "innovation-och-entreprenorskap",
+                   "orebro-anslag-1-1": "naringsliv-langsiktigt-hallbart"}
+    assert (perspectives["jamstalldhet"], perspectives["miljo"], perspectives["barn"]) == ("present", "thin", "thin")
+    assert facts == (1_493_000, 50.0, date(2025, 2, 3), date(2027, 12, 31))
+    assert "share-above-limit" not in findings
+    ids = [s.id for s in result.document.sections]
+    assert ["forslag-till-beslut", "sammanfattning", "bedomning", "perspektiv", "uppfoljning",
+            "ekonomiska-konsekvenser", "beslutsunderlag"] == [i for i in ids if i not in (None, "titel")]
+
+
+def test_every_result_names_its_versions(analyzer):
+    result = analyzer.analyze(analyzer.read_text("Syftet är att fler små företag i länet ska växa."))
+    assert result.versions.corpus == analyzer.corpus.version and "+" in result.versions.corpus
+    assert set(result.versions.models) == {"embedder", "calibrator"}
+    assert result.versions.region == "orebro"
+
+
+def test_warm_up_runs(analyzer):
+    analyzer.warm_up()
