@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import gc
 import logging
-import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from anyio import CapacityLimiter, to_thread
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
@@ -24,7 +23,7 @@ from analysis.settings import Settings, get_settings
 from service import problems
 from service.limits import BodySizeLimit
 from service.logs import configure_logging
-from service.metrics import Metrics
+from service.metrics import Metrics, ObserveRequests
 from service.routes import analyses, health, policies
 
 WEB = Path(__file__).parent / "web"
@@ -59,21 +58,8 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         app.state.analyzer = analyzer
     problems.install(app)
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        elapsed = time.perf_counter() - started
-        metrics: Metrics = app.state.metrics
-        metrics.requests.labels(template, request.method, str(response.status_code)).inc()
-        metrics.latency.labels(template, request.method).observe(elapsed)
-        log.info("request", extra={"method": request.method, "route": template, "status": response.status_code,
-                                   "duration_ms": round(elapsed * 1000, 1)})
-        return response
-
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(ObserveRequests, metrics=app.state.metrics)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type", "X-Request-ID"])

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from prometheus_client import CollectorRegistry, Counter, Histogram
+
+log = logging.getLogger("policyalign.service")
 
 
 class Metrics:
@@ -18,3 +23,37 @@ class Metrics:
         self.findings = Counter("policyalign_findings", "Rule findings reported", ["rule"], registry=self.registry)
         self.perspectives = Counter("policyalign_perspective_statuses", "Perspective statuses reported",
                                     ["perspective", "status"], registry=self.registry)
+
+
+class ObserveRequests:
+    """Pure ASGI middleware: request count and latency per route template, and one log line per request.
+
+    (Starlette's BaseHTTPMiddleware would wrap every response in extra tasks and streams.)
+    """
+
+    def __init__(self, app, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def record_status(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            elapsed = time.perf_counter() - started
+            self.metrics.requests.labels(route, scope["method"], str(status)).inc()
+            self.metrics.latency.labels(route, scope["method"]).observe(elapsed)
+            log.info("request", extra={"method": scope["method"], "route": route, "status": status,
+                                       "duration_ms": round(elapsed * 1000, 1)})
