@@ -201,7 +201,11 @@ def _write_model(output_dir: Path, tokenizer, rows: np.ndarray, config: BuildCon
     static = StaticEmbedding(tokenizer, embedding_weights=torch.from_numpy(rows.astype(np.float16)))
     model = SentenceTransformer(modules=[static, Normalize()], device="cpu")
     output_dir.mkdir(parents=True, exist_ok=True)
+    card = output_dir / "README.md"
+    kept_card = card.read_text(encoding="utf-8") if card.is_file() else None
     model.save(str(output_dir))
+    if kept_card is not None:  # sentence-transformers writes its own card; ours says what the model is
+        card.write_text(kept_card, encoding="utf-8")
     digest = hashlib.sha256(rows.astype(np.float16).tobytes()).hexdigest()[:12]
     info = {
         "version": f"static-sv-{digest}",
