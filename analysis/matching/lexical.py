@@ -75,10 +75,9 @@ class LexicalMatcher:
                 for item_id in compiled.owners[hit.term]:
                     per_term[item_id][hit.term.term] += gain
                     per_sentence[item_id][index] += gain * compiled.idf[hit.term.term]
-            lemmas = " " + " ".join(t.lemma for t in sentence.tokens if any(ch.isalnum() for ch in t.text)) + " "
             for item_id, name in compiled.names.items():
-                if name.count(" ") >= 1 and (at := lemmas.find(f" {name} ")) >= 0:
-                    strength = _mention_strength(lemmas[:at])
+                if name.count(" ") >= 1 and (at := sentence.lemma_text.find(f" {name} ")) >= 0:
+                    strength = _mention_strength(sentence.lemma_text[:at])
                     mention[item_id] = max(mention[item_id], strength)
                     per_sentence[item_id][index] += NAME_MENTION_WEIGHT * strength * max(weight, 1.0)
         results = []

@@ -161,6 +161,7 @@ class Sentence:
     paragraph: int
     keys: frozenset[str] = frozenset()  # every token's keys: lets a vocabulary skip a sentence at once
     lemmas: frozenset[str] = frozenset()
+    lemma_text: str = ""  # " lemma lemma … " of the word tokens, for finding multi-word names
 
 
 @lru_cache(maxsize=1)
@@ -208,6 +209,7 @@ def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -
         paragraph = body.count("\n\n", 0, start - offset)
         all_keys = frozenset().union(*(t.keys for t in tokens))
         lemmas = frozenset(t.lemma for t in tokens) | frozenset(t.text.lower() for t in tokens)
+        lemma_text = " " + " ".join(t.lemma for t in tokens if any(ch.isalnum() for ch in t.text)) + " "
         out.append(Sentence(body[start - offset : end - offset], start, end, tuple(tokens), section, paragraph,
-                            all_keys, lemmas))
+                            all_keys, lemmas, lemma_text))
     return out
