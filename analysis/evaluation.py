@@ -21,7 +21,7 @@ from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult
 
 STATUSES = ("present", "thin", "absent")
-LABEL_FIELD = {"rus": "rus", "national": "national", "orientation": "orientation"}
+LABELLED_KINDS = ("rus", "national", "orientation")  # devset label fields are named after framework kinds
 
 
 @dataclass
@@ -44,7 +44,7 @@ def load_labelled(directory: Path) -> list[Labelled]:
 
 def gold_items(labels: dict, framework: Framework) -> list[str]:
     """Gold ids for a framework kind, primary first; [] means 'none fits'."""
-    value = labels.get(LABEL_FIELD.get(framework.kind, ""))
+    value = labels.get(framework.kind) if framework.kind in LABELLED_KINDS else None
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
@@ -73,7 +73,7 @@ def calibration_rows(prepared: list[Prepared], frameworks: list[Framework]) -> l
     for p in prepared:
         for framework in frameworks:
             gold = set(gold_items(p.labelled.labels, framework))
-            if framework.kind == "orientation" and LABEL_FIELD["orientation"] not in p.labelled.labels:
+            if framework.kind == "orientation" and "orientation" not in p.labelled.labels:
                 continue
             for item in framework.items:
                 rows.append((framework.kind, p.features[framework.id][item.id], int(item.id in gold)))

@@ -27,6 +27,13 @@ def _sek(value: int | None) -> str:
     return "–" if value is None else f"{value:,}".replace(",", " ") + " kr"
 
 
+def _table(title: str, *columns: str, **options) -> Table:
+    table = Table(title=title, header_style="bold", **options)
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
 def render(result: AnalysisResult, framework_names: dict[str, str] | None = None) -> Group:
     framework_names = framework_names or {}
     doc = result.document
@@ -34,10 +41,7 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
     header = Text.assemble((f"{doc.id}", "bold"), f"  ({doc.kind}, {doc.language}, {doc.char_count} tecken)")
     parts.append(header)
 
-    sections = Table(title="Avsnitt", show_header=True, header_style="bold", expand=False)
-    sections.add_column("Rubrik")
-    sections.add_column("Avsnitt-id")
-    sections.add_column("Perspektiv")
+    sections = _table("Avsnitt", "Rubrik", "Avsnitt-id", "Perspektiv")
     for section in doc.sections:
         sections.add_row(escape(section.heading or "(ingen rubrik)"), section.id or "–", ", ".join(section.perspectives))
     parts.append(sections)
@@ -46,11 +50,9 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
     for alignment in result.alignments:
         by_framework.setdefault(alignment.framework, []).append(alignment)
     for framework, alignments in by_framework.items():
-        table = Table(title=f"Matchning: {escape(framework_names.get(framework, framework))}", header_style="bold")
-        table.add_column("#", justify="right")
-        table.add_column("Prioritering")
-        table.add_column("Poäng", justify="right")
-        table.add_column("Belägg")
+        table = _table(f"Matchning: {escape(framework_names.get(framework, framework))}",
+                       "#", "Prioritering", "Poäng", "Belägg")
+        table.columns[0].justify = table.columns[2].justify = "right"
         for alignment in alignments[:TOP_ITEMS]:
             mark = "✓ " if alignment.match else ""
             evidence = "\n".join(escape(_quote(e.text)) for e in alignment.evidence) or "–"
@@ -58,10 +60,7 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
                           f"{alignment.score:.2f}", evidence)
         parts.append(table)
 
-    perspectives = Table(title="Horisontella perspektiv", header_style="bold")
-    perspectives.add_column("Perspektiv")
-    perspectives.add_column("Status")
-    perspectives.add_column("Motivering och citat")
+    perspectives = _table("Horisontella perspektiv", "Perspektiv", "Status", "Motivering och citat")
     for perspective in result.perspectives:
         style = STATUS_STYLE[perspective.status]
         required = "" if perspective.required else " [dim](redovisas)[/dim]"
@@ -79,10 +78,7 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
                        title="Uppgifter", expand=False))
 
     if result.findings:
-        findings = Table(title="Regelkontroll", header_style="bold")
-        findings.add_column("Regel")
-        findings.add_column("Allvar")
-        findings.add_column("Meddelande")
+        findings = _table("Regelkontroll", "Regel", "Allvar", "Meddelande")
         for finding in result.findings:
             style = SEVERITY_STYLE[finding.severity]
             findings.add_row(finding.rule, f"[{style}]{finding.severity}[/{style}]",

@@ -47,8 +47,13 @@ def problem(status: int, kind: str, detail: str, request: Request | None = None,
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_MEDIA_TYPE)
 
 
+def problem_of(error: PolicyAlignError) -> Problem:
+    """The problem details of a coded error (the source, a file name the client sent, is safe to echo)."""
+    return Problem(type=TYPE_BASE + error.code, title=TITLES.get(error.code, error.code), status=error.http_status,
+                   detail=str(error))
+
+
 def error_problem(error: PolicyAlignError, request: Request | None = None) -> JSONResponse:
-    # The source (a file name the client sent) is safe to echo; the text never is.
     return problem(error.http_status, error.code, str(error), request)
 
 

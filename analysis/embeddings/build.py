@@ -135,13 +135,9 @@ def build_static_sv(output_dir: Path, cache_dir: Path, config: BuildConfig = Bui
     sample = teacher_matrix[rng.permutation(len(words))[: min(len(words), 40_000)]]
     pca = PCA(n_components=config.dimensions, random_state=config.seed).fit(sample)
 
-    def reduced(token: str) -> np.ndarray:
-        base = token[2:] if token.startswith("##") else token
-        return base
-
     rows = np.zeros((len(vocab), config.dimensions), dtype=np.float32)
     tokens = [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
-    bases = [reduced(t) for t in tokens[1:]]
+    bases = [t.removeprefix("##") for t in tokens[1:]]  # a continuation piece shares its word's vector
     projected = pca.transform(np.stack([cache.vectors[b] for b in bases]))
     weights = np.array([sif_weight(b, config.sif_a) for b in bases], dtype=np.float32)
     rows[1:] = projected * weights[:, None]

@@ -33,12 +33,12 @@ def decode_text(data: bytes) -> RawText:
         raise EmptyDocumentError("the file is empty")
     if b"\x00" in data[:4096] or _control_ratio(data[:4096]) > 0.05:
         raise UnreadableDocumentError("the file is binary, not text")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+    for encoding in ("utf-8-sig", "cp1252"):
         try:
             return RawText(data.decode(encoding), "text")
         except UnicodeDecodeError:
             continue
-    raise UnreadableDocumentError("the text encoding is not recognised")  # latin-1 never fails; kept for clarity
+    return RawText(data.decode("latin-1"), "text")  # every byte is a latin-1 character
 
 
 def _control_ratio(sample: bytes) -> float:

@@ -11,7 +11,7 @@ from analysis.errors import DocumentTooLargeError, PolicyAlignError, Unsupported
 from analysis.ingest import READERS
 from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult
-from service.problems import Problem, TITLES, TYPE_BASE
+from service.problems import Problem, problem_of
 from service.schemas import AnalysisRequest, BatchItem, BatchRequest, BatchResponse
 from service.security import require_api_key
 
@@ -88,9 +88,7 @@ async def analyse_batch(request: Request, body: BatchRequest) -> BatchResponse:
             try:
                 out.append(BatchItem(index=index, status="ok", result=_analyse_request(analyzer, item)))
             except PolicyAlignError as error:
-                out.append(BatchItem(index=index, status="error", error=Problem(
-                    type=TYPE_BASE + error.code, title=TITLES.get(error.code, error.code),
-                    status=error.http_status, detail=str(error))))
+                out.append(BatchItem(index=index, status="error", error=problem_of(error)))
         return out
 
     items = await to_thread.run_sync(work, limiter=request.app.state.limiter)
