@@ -10,11 +10,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from analysis.labels import sv
 from analysis.result import AnalysisResult
 
 TOP_ITEMS = 3
 STATUS_STYLE = {"present": "green", "thin": "yellow", "absent": "red"}
-STATUS_SV = {"present": "finns", "thin": "tunt", "absent": "saknas"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -66,7 +66,7 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
         required = "" if perspective.required else " [dim](redovisas)[/dim]"
         body = [escape(reason) for reason in perspective.reasons]
         body += [f"[dim]{escape(_quote(e.text, 140))}[/dim]" for e in perspective.evidence[:2]]
-        perspectives.add_row(escape(perspective.name) + required, f"[{style}]{STATUS_SV[perspective.status]}[/{style}]",
+        perspectives.add_row(escape(perspective.name) + required, f"[{style}]{sv("perspective_status", perspective.status)}[/{style}]",
                              "\n".join(body))
     parts.append(perspectives)
 
