@@ -134,22 +134,29 @@ def explain(
 
 @app.command()
 def evaluate(
-    directory: Annotated[Path, typer.Argument(help="Folder with labels.jsonl and the texts it names")],
+    sources: Annotated[list[Path], typer.Argument(help="Labelled sets: folders with labels.jsonl, or .jsonl files with texts")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="The table as Markdown (for the README)")] = False,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (grouped by source)", min=2, max=20)] = 5,
+    in_sample: Annotated[bool, typer.Option("--in-sample", help="Also the shipped models' optimistic in-sample figures")] = False,
+    show_misses: Annotated[bool, typer.Option("--misses", help="List every held-out fact miss")] = False,
     region: RegionOption = None,
     embedder: EmbedderOption = None,
 ) -> None:
-    """Measure alignment, perspectives, facts and findings against labelled texts."""
-    from analysis.evaluation import evaluate as run_evaluation, format_report
+    """Held-out accuracy per labelled set and pooled: alignment, perspectives, facts and findings."""
+    from analysis.evaluation import evaluate as run_evaluation, format_report, misses
 
     analyzer = _analyzer(embedder)
-    if not (directory / "labels.jsonl").is_file():
-        raise fail(f"{directory}: no labels.jsonl")
     try:
-        report = run_evaluation(analyzer, directory, region)
+        report = run_evaluation(analyzer, sources, region, folds=folds, in_sample=in_sample)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
-    typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str) if as_json else format_report(report))
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        return
+    typer.echo(format_report(report, markdown=markdown))
+    if show_misses:
+        typer.echo("\n".join(f"  miss: {line}" for line in misses(report)))
 
 
 @corpus_app.command("validate")
@@ -251,23 +258,29 @@ def models_build(
 
 @models_app.command("calibrate")
 def models_calibrate(
-    directory: Annotated[Path, typer.Argument(help="Labelled texts (labels.jsonl)")],
+    sources: Annotated[list[Path], typer.Argument(help="Labelled sets: folders with labels.jsonl, or .jsonl files with texts")],
     embedder: EmbedderOption = None,
 ) -> None:
-    """Fit the alignment calibrator for an embedder on labelled texts and save it in models/."""
+    """Fit the alignment calibrator and the fact ranker on labelled texts and save both in models/."""
     from analysis.embeddings import get_embedder
-    from analysis.evaluation import fit_shipped_calibrator
-    from analysis.matching.calibration import Calibrator
+    from analysis.evaluation import fit_shipped
+    from analysis.facts import ranker_path
+    from analysis.facts.ranker import FactRanker
+    from analysis.matching.calibration import FEATURES, Calibrator
     from analysis.pipeline import Analyzer
 
     settings = _settings(embedder)
     model = get_embedder(settings.embedder, str(settings.models_dir))
-    prior = Calibrator(model.name, {"default": [0.0] * 5}, {"default": 0.0})
-    analyzer = Analyzer.create(settings, embedder=model, calibrator=prior)
-    calibrator = fit_shipped_calibrator(analyzer, directory)
+    prior = Calibrator(model.name, {"default": [0.0] * len(FEATURES)}, {"default": 0.0})
+    analyzer = Analyzer.create(settings, embedder=model, calibrator=prior, fact_ranker=FactRanker({}))
+    try:
+        calibrator, ranker = fit_shipped(analyzer, sources)
+    except PolicyAlignError as error:
+        raise fail(str(error)) from None
     path = settings.models_dir / "alignment-calibrator" / f"{model.name}.json"
     calibrator.save(path)
-    typer.echo(f"wrote {path} ({calibrator.version})")
+    ranker.save(ranker_path(settings.models_dir))
+    typer.echo(f"wrote {path} ({calibrator.version}) and {ranker_path(settings.models_dir)} ({ranker.version})")
     typer.echo(json.dumps(calibrator.meta, indent=2))
 
 

@@ -21,12 +21,14 @@ from analysis.corpus.schema import Framework, PolicyCorpus
 from analysis.document import Document
 from analysis.embeddings import Embedder, get_embedder
 from analysis.errors import DocumentTooLargeError, LanguageNotSupportedError
-from analysis.facts import extract_facts
+from analysis.facts import FactExtractor, ranker_path
+from analysis.facts.ranker import FactRanker
 from analysis.ingest import SourceText
 from analysis.matching.base import ItemScore
 from analysis.matching.calibration import Calibrator
 from analysis.matching.combined import CombinedMatcher
 from analysis.matching.lexical import LexicalMatcher
+from analysis.matching.ranking import is_explicit, order
 from analysis.matching.semantic import SemanticMatcher
 from analysis.nlp import build_nlp, is_swedish_word, sentences_of
 from analysis.perspectives import PerspectiveAnalyzer
@@ -60,15 +62,18 @@ class Analyzer:
     corpus: PolicyCorpus
     embedder: Embedder
     calibrator: Calibrator
+    fact_ranker: FactRanker
 
     @classmethod
     def create(cls, settings: Settings | None = None, *, corpus: PolicyCorpus | None = None,
-               embedder: Embedder | None = None, calibrator: Calibrator | None = None) -> Analyzer:
+               embedder: Embedder | None = None, calibrator: Calibrator | None = None,
+               fact_ranker: FactRanker | None = None) -> Analyzer:
         settings = settings or get_settings()
         corpus = corpus or cached_corpus(str(settings.corpus_dir))
         embedder = embedder or get_embedder(settings.embedder, str(settings.models_dir))
         calibrator = calibrator or Calibrator.load(settings.models_dir / "alignment-calibrator" / f"{embedder.name}.json")
-        return cls(settings, corpus, embedder, calibrator)
+        fact_ranker = fact_ranker or FactRanker.load(ranker_path(settings.models_dir))
+        return cls(settings, corpus, embedder, calibrator, fact_ranker)
 
     def __post_init__(self) -> None:
         limit = self.settings.evidence_per_item
@@ -79,6 +84,7 @@ class Analyzer:
         self.matcher = CombinedMatcher(self.lexical, self.semantic, self.calibrator, limit)
         self.perspectives = PerspectiveAnalyzer(self.corpus.perspectives, limit)
         self.rules = RuleEngine(self.corpus.rules)
+        self.facts = FactExtractor(self.corpus, self.fact_ranker)
         self.semantic.warm(self.corpus.frameworks)
 
     def warm_up(self) -> None:
@@ -146,14 +152,15 @@ class Analyzer:
     def align(self, document: Document, framework: Framework) -> list[Alignment]:
         """Items ranked by calibrated score, except that an item the text names as its own priority
         ("ligger inom det prioriterade området …") comes first: the text's own word outranks inference."""
-        scores = sorted(self.matcher.score(document, framework), key=lambda s: (-_explicit(s), -s.score))
+        by_item = {s.item: s for s in self.matcher.score(document, framework)}
+        ranked = order((s.item, s.score, is_explicit(s.features)) for s in by_item.values())
         names = {item.id: item.name for item in framework.items}
         threshold = self.calibrator.threshold
         return [
-            Alignment(framework=framework.id, item=s.item, name=names[s.item], score=round(s.score, 4), rank=rank,
-                      match=s.score >= threshold or bool(_explicit(s)) or (rank == 1 and not framework.allows_none),
-                      explicit=bool(_explicit(s)), evidence=s.evidence, contributions=_contributions(s))
-            for rank, s in enumerate(scores, start=1)
+            Alignment(framework=framework.id, item=item, name=names[item], score=round(score, 4), rank=rank,
+                      match=score >= threshold or explicit or (rank == 1 and not framework.allows_none),
+                      explicit=explicit, evidence=by_item[item].evidence, contributions=_contributions(by_item[item]))
+            for rank, (item, score, explicit) in enumerate(ranked, start=1)
         ]
 
     def analyse_document(self, document: Document, region: str | None = None,
@@ -162,7 +169,7 @@ class Analyzer:
             self.embed([document])
         region_id = self.corpus.region(region or self.settings.region).id
         alignments = [a for framework in self.frameworks(region_id) for a in self.align(document, framework)]
-        facts = extract_facts(document)
+        facts = self.facts.extract(document)
         return AnalysisResult(
             document=DocumentOut(
                 id=document.id, source=document.source, language=document.language, kind=document.kind,
@@ -186,7 +193,7 @@ class Analyzer:
     def versions(self, region: str) -> Versions:
         return Versions(software=software_version(), corpus=self.corpus.version, region=region,
                         models={"embedder": f"{self.embedder.name}:{self.embedder.version}",
-                                "calibrator": self.calibrator.version})
+                                "calibrator": self.calibrator.version, "fact_ranker": self.fact_ranker.version})
 
     def explain(self, document: Document, item_id: str, region: str | None = None) -> tuple[Framework, ItemScore, ItemScore, ItemScore]:
         """Each matcher's view of one item, for ``policyalign explain``."""
@@ -200,10 +207,6 @@ class Analyzer:
         from analysis.errors import UnknownItemError
 
         raise UnknownItemError(f"no item {item_id!r} in the frameworks of region {region or self.corpus.manifest.default_region!r}")
-
-
-def _explicit(score: ItemScore) -> int:
-    return int(score.features.get("name_mention", 0.0) >= 1.0)
 
 
 def _contributions(score: ItemScore) -> list[MatcherScore]:

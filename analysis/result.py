@@ -77,12 +77,34 @@ class Period(Contract):
     end: date | None = None
 
 
-class Facts(Contract):
+AmountRole = Literal["requested", "granted", "regional-share", "unknown"]
+FactName = Literal["amount", "share", "period"]
+
+
+class FactCandidate(Contract):
+    """One value the tool considered for a fact, with the ranker's probability and where it stands."""
+
+    fact: FactName
+    probability: float = Field(ge=0, le=1, description="The fact ranker's probability that this is the fact")
+    chosen: bool = Field(description="This candidate is the reported fact")
+    mention: str = Field(description="The expression as written in the text")
     amount_sek: int | None = None
-    amount_role: str | None = Field(default=None, description="requested | granted | regional-share | unknown")
     share_percent: float | None = None
+    start: date | None = None
+    end: date | None = None
+    evidence: Evidence
+
+
+class Facts(Contract):
+    amount_sek: int | None = Field(default=None, description="The region's own amount, requested or granted, in kronor")
+    amount_role: AmountRole | None = Field(default=None, description="What the amount is, from the words around it")
+    share_percent: float | None = Field(default=None, description="The region's share of the project's costs")
     period: Period = Field(default_factory=Period)
     evidence: list[Evidence] = Field(default_factory=list)
+    candidates: list[FactCandidate] = Field(
+        default_factory=list,
+        description="Up to three values per fact, best first. When a fact is null these are what the tool "
+                    "considered and found too uncertain.")
 
 
 class Finding(Contract):

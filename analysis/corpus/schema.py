@@ -12,7 +12,7 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="St
 Status = Literal["verified", "indicated", "working-name"]
 Position = Literal["word", "modifier", "head"]
 Severity = Literal["error", "warning", "info"]
-DocumentKind = Literal["decision", "application", "summary", "form"]
+DocumentKind = Literal["decision", "application", "summary", "form", "news"]
 SignalKind = Literal["analysis", "measures", "indicators", "responsibility"]
 
 
@@ -218,6 +218,19 @@ class HeadingLexicon(Strict):
         return self.default_weight
 
 
+class CueClass(Strict):
+    """Words that, near a number, say what the number is (granted, total, another funder's, …)."""
+
+    description: str = Field(min_length=1)
+    patterns: list[Regex] = Field(min_length=1)
+
+
+class FactCues(Strict):
+    """policy_corpus/facts.yaml: the cue classes and number words the fact ranker reads."""
+
+    cues: dict[Slug, CueClass] = Field(min_length=1)
+
+
 class Region(Strict):
     id: Slug
     name: str = Field(min_length=1)
@@ -229,6 +242,7 @@ class ManifestFiles(Strict):
     perspectives: str
     rules: str
     headings: str
+    facts: str = "facts.yaml"
 
 
 class Manifest(Strict):
@@ -249,6 +263,7 @@ class PolicyCorpus(Strict):
     perspectives: PerspectiveSet
     rules: RuleSet
     headings: HeadingLexicon
+    facts: FactCues
     content_hash: str
 
     @property
