@@ -33,7 +33,12 @@ from analysis.nlp import Sentence
 FactKind = Literal["amount", "share", "period"]
 FACT_KINDS: tuple[FactKind, ...] = ("amount", "share", "period")
 WHERE = ("near", "before", "after", "sentence", "label", "close")  # where a cue stands relative to a candidate
-CLOSE = ("near", "before", "label")  # "close" pools these: a label above a field value reads like words before it
+CLOSE = ("near", "before", "label")
+SUBJECTS = {  # interactions a linear ranker cannot learn alone: a party in the clause, then its verb
+    "other_pays": ("other-funder", ("funds",)),
+    "other_receives": ("other-funder", ("granted", "requested")),
+    "region_pays": ("region-body", ("funds", "granted")),
+}  # "close" pools these: a label above a field value reads like words before it
 NEAR_CHARS = 40
 PAIR_REACH = 3  # a period's end is among the next three dates
 PAIR_GAP_CHARS = 100
@@ -119,6 +124,9 @@ class _SentenceView:
                 features[f"{name}@label"] = 1.0
             if any(f"{name}@{where}" in features for where in CLOSE):
                 features[f"{name}@close"] = 1.0
+        for name, (subject, verbs) in SUBJECTS.items():  # who does what: "kommunen finansierar" vs "kommunen får"
+            if f"{subject}@before" in features and any(f"{verb}@before" in features for verb in verbs):
+                features[name] = 1.0
         return features
 
 
@@ -134,7 +142,7 @@ class CandidateGenerator:
         self.feature_names: dict[FactKind, list[str]] = {kind: self._names(kind) for kind in FACT_KINDS}
 
     def _names(self, kind: FactKind) -> list[str]:
-        cue = [f"{name}@{where}" for name in self._cues.names for where in WHERE]
+        cue = [f"{name}@{where}" for name in self._cues.names for where in WHERE] + list(SUBJECTS)
         common = ["position", "early", "alone", "one_of_few", *[f"section={s}" for s in [*self._sections, "none"]],
                   *[f"kind={k}" for k in DOCUMENT_KINDS]]
         specific = {

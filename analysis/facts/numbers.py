@@ -143,7 +143,8 @@ class DateFinder:
     def __init__(self, seasons: tuple[str, ...] = SEASONS) -> None:
         season = "|".join(re.escape(s) for s in sorted(seasons, key=len, reverse=True)) or "(?!)"
         self._pattern = re.compile(
-            rf"(?<![\d])(?P<iy>20\d\d)[-./](?P<im>[01]?\d)[-./](?P<id>[0-3]?\d)(?!\d)"
+            rf"(?<![\wåäö])(?P<rm1>{_MONTH})\.?\s?[{DASHES}]\s?(?P<rm2>{_MONTH})\.?\s(?P<ry>20\d\d)(?!\d)"
+            rf"|(?<![\d])(?P<iy>20\d\d)[-./](?P<im>[01]?\d)[-./](?P<id>[0-3]?\d)(?!\d)"
             rf"|(?<![\d])(?P<cy>20\d\d)(?P<cm>[01]\d)(?P<cd>[0-3]\d)(?!\d)"
             rf"|(?<![\d/])(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)[ -](?P<sy>20\d\d)(?!\d)"
             rf"|(?<![\d])(?P<dd>[0-3]?\d)(?::e|:a)?\s(?P<dm>{_MONTH})\.?\s(?P<dy>20\d\d)(?!\d)"
@@ -155,12 +156,23 @@ class DateFinder:
     def find(self, text: str) -> list[DateToken]:
         out = []
         for match in self._pattern.finditer(text):
+            if match["rm1"]:  # "januari–juni 2026": two months of one year
+                out += _month_range(match)
+                continue
             try:
                 first, last, precision = _interpret(match)
             except (ValueError, KeyError):  # 2025-02-30 and the like: not a date
                 continue
             out.append(DateToken(first, last, match.start(), match.end(), precision))
         return out
+
+
+def _month_range(match: re.Match[str]) -> list[DateToken]:
+    year = int(match["ry"])
+    first = _month_span(year, MONTHS[match["rm1"].lower()])
+    last = _month_span(year, MONTHS[match["rm2"].lower()])
+    return [DateToken(first[0], first[1], match.start("rm1"), match.end("rm1"), "month"),
+            DateToken(last[0], last[1], match.start("rm2"), match.end("ry"), "month")]
 
 
 def _interpret(match: re.Match[str]) -> tuple[date | None, date | None, str]:

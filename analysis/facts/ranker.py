@@ -80,7 +80,7 @@ Sample = tuple[str, dict[str, float], int, str]  # (fact kind, features, label 0
 
 
 def fit_fact_ranker(samples: Sequence[Sample], feature_names: dict[FactKind, list[str]],
-                    gold_null: dict[tuple[str, str], bool] | None = None, c: float = 0.5,
+                    gold_null: dict[tuple[str, str], bool] | None = None, c: float = 1.0,
                     meta: dict | None = None) -> FactRanker:
     """Fit per kind; the threshold below which a fact is left empty maximises exact answers per document.
 
