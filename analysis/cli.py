@@ -267,21 +267,25 @@ def models_calibrate(
     from analysis.facts import ranker_path
     from analysis.facts.ranker import FactRanker
     from analysis.matching.calibration import FEATURES, Calibrator
+    from analysis.matching.supervised import MODEL_FILE, SupervisedModel
     from analysis.pipeline import Analyzer
 
     settings = _settings(embedder)
     model = get_embedder(settings.embedder, str(settings.models_dir))
     prior = Calibrator(model.name, {"default": [0.0] * len(FEATURES)}, {"default": 0.0})
-    analyzer = Analyzer.create(settings, embedder=model, calibrator=prior, fact_ranker=FactRanker({}))
+    analyzer = Analyzer.create(settings, embedder=model, calibrator=prior, fact_ranker=FactRanker({}),
+                               supervised=SupervisedModel({}))
     try:
-        calibrator, ranker = fit_shipped(analyzer, sources)
+        models = fit_shipped(analyzer, sources)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
-    path = settings.models_dir / "alignment-calibrator" / f"{model.name}.json"
-    calibrator.save(path)
-    ranker.save(ranker_path(settings.models_dir))
-    typer.echo(f"wrote {path} ({calibrator.version}) and {ranker_path(settings.models_dir)} ({ranker.version})")
-    typer.echo(json.dumps(calibrator.meta, indent=2))
+    written = {settings.models_dir / "alignment-calibrator" / f"{model.name}.json": models.calibrator}
+    if settings.embedder == "static-sv":  # the fact ranker and the supervised model do not depend on the embedder
+        written |= {ranker_path(settings.models_dir): models.fact_ranker, settings.models_dir / MODEL_FILE: models.supervised}
+    for path, fitted in written.items():
+        fitted.save(path)
+        typer.echo(f"wrote {path} ({fitted.version})")
+    typer.echo(json.dumps(models.calibrator.meta, indent=2))
 
 
 @models_app.command("evaluate")

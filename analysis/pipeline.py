@@ -30,6 +30,7 @@ from analysis.matching.combined import CombinedMatcher
 from analysis.matching.lexical import LexicalMatcher
 from analysis.matching.ranking import is_explicit, order
 from analysis.matching.semantic import SemanticMatcher
+from analysis.matching.supervised import MODEL_FILE, SupervisedMatcher, SupervisedModel
 from analysis.nlp import build_nlp, is_swedish_word, sentences_of
 from analysis.perspectives import PerspectiveAnalyzer
 from analysis.result import (
@@ -63,17 +64,19 @@ class Analyzer:
     embedder: Embedder
     calibrator: Calibrator
     fact_ranker: FactRanker
+    supervised_model: SupervisedModel
 
     @classmethod
     def create(cls, settings: Settings | None = None, *, corpus: PolicyCorpus | None = None,
                embedder: Embedder | None = None, calibrator: Calibrator | None = None,
-               fact_ranker: FactRanker | None = None) -> Analyzer:
+               fact_ranker: FactRanker | None = None, supervised: SupervisedModel | None = None) -> Analyzer:
         settings = settings or get_settings()
         corpus = corpus or cached_corpus(str(settings.corpus_dir))
         embedder = embedder or get_embedder(settings.embedder, str(settings.models_dir))
         calibrator = calibrator or Calibrator.load(settings.models_dir / "alignment-calibrator" / f"{embedder.name}.json")
         fact_ranker = fact_ranker or FactRanker.load(ranker_path(settings.models_dir))
-        return cls(settings, corpus, embedder, calibrator, fact_ranker)
+        supervised = supervised or SupervisedModel.load(settings.models_dir / MODEL_FILE)
+        return cls(settings, corpus, embedder, calibrator, fact_ranker, supervised)
 
     def __post_init__(self) -> None:
         limit = self.settings.evidence_per_item
@@ -81,7 +84,8 @@ class Analyzer:
         self.nlp = build_nlp()
         self.lexical = LexicalMatcher(self.corpus.headings, limit)
         self.semantic = SemanticMatcher(self.embedder, self.corpus.headings, limit)
-        self.matcher = CombinedMatcher(self.lexical, self.semantic, self.calibrator, limit)
+        self.supervised = SupervisedMatcher(self.supervised_model)
+        self.matcher = CombinedMatcher(self.lexical, self.semantic, self.supervised, self.calibrator, limit)
         self.perspectives = PerspectiveAnalyzer(self.corpus.perspectives, limit)
         self.rules = RuleEngine(self.corpus.rules)
         self.facts = FactExtractor(self.corpus, self.fact_ranker)
@@ -193,7 +197,8 @@ class Analyzer:
     def versions(self, region: str) -> Versions:
         return Versions(software=software_version(), corpus=self.corpus.version, region=region,
                         models={"embedder": f"{self.embedder.name}:{self.embedder.version}",
-                                "calibrator": self.calibrator.version, "fact_ranker": self.fact_ranker.version})
+                                "calibrator": self.calibrator.version, "fact_ranker": self.fact_ranker.version,
+                                "supervised": self.supervised_model.version})
 
     def explain(self, document: Document, item_id: str, region: str | None = None) -> tuple[Framework, ItemScore, ItemScore, ItemScore]:
         """Each matcher's view of one item, for ``policyalign explain``."""
@@ -211,7 +216,7 @@ class Analyzer:
 
 def _contributions(score: ItemScore) -> list[MatcherScore]:
     return [MatcherScore(matcher=name, score=round(float(score.features.get(name, 0.0)), 4))
-            for name in ("lexical", "semantic")]
+            for name in ("lexical", "semantic", "supervised")]
 
 
 def _document_id(source: SourceText) -> str:

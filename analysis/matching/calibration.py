@@ -16,7 +16,7 @@ import numpy as np
 
 from analysis.errors import ModelUnavailableError
 
-FEATURES = ("semantic_z", "semantic_top", "lexical_share", "lexical_log", "name_mention")
+FEATURES = ("semantic_z", "semantic_top", "lexical_share", "lexical_log", "name_mention", "supervised")
 
 
 def feature_vector(features: dict[str, float]) -> list[float]:

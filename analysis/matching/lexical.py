@@ -58,7 +58,7 @@ class LexicalMatcher:
             self._compiled[framework.id] = _Compiled(
                 TermMatcher(owners, friends), dict(owners),
                 {text: math.log(1 + n_items / count) for text, count in containing.items()},
-                {item.id: " ".join(_name_lemmas(item)) for item in framework.items})
+                {item.id: " ".join(_name_lemmas(item)).replace("-", " ") for item in framework.items})
         return self._compiled[framework.id]
 
     def score(self, document: Document, framework: Framework) -> list[ItemScore]:
@@ -68,6 +68,7 @@ class LexicalMatcher:
         mention: dict[str, float] = defaultdict(float)
         for index, sentence in enumerate(document.sentences):
             weight = self._headings.weight_of(document.section_of(sentence).id)
+            lemma_text = sentence.lemma_text.replace("-", " ")  # "EU-projekt" is one token, the name two words
             for hit in compiled.matcher.find(sentence):
                 if hit.negated:
                     continue
@@ -76,8 +77,8 @@ class LexicalMatcher:
                     per_term[item_id][hit.term.term] += gain
                     per_sentence[item_id][index] += gain * compiled.idf[hit.term.term]
             for item_id, name in compiled.names.items():
-                if name.count(" ") >= 1 and (at := sentence.lemma_text.find(f" {name} ")) >= 0:
-                    strength = _mention_strength(sentence.lemma_text[:at])
+                if name.count(" ") >= 1 and (at := lemma_text.find(f" {name} ")) >= 0:
+                    strength = _mention_strength(lemma_text[:at])
                     mention[item_id] = max(mention[item_id], strength)
                     per_sentence[item_id][index] += NAME_MENTION_WEIGHT * strength * max(weight, 1.0)
         results = []
