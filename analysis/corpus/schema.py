@@ -123,10 +123,28 @@ class Perspective(Strict):
     vocabulary: Vocabulary
     false_friends: list[FalseFriend] = []
     signals: Signals = {}
+    weak_note: str | None = Field(default=None, description="Why the weak-only words are not enough, for this perspective")
+    weak_counts_when_named: bool = Field(
+        default=False, description="Weak words count as substance once the perspective itself is named (topics, "
+                                   "not look-alikes: 'avfall' under miljö yes, 'unga' under barn no)")
+
+
+class ReasonTemplates(Strict):
+    """The Swedish sentences a perspective's verdict is explained with; {placeholders} are filled in."""
+
+    absent: str = Field(min_length=1, description="{name}")
+    weak_only: str = Field(min_length=1, description="{words}, {note}")
+    present: str = Field(min_length=1, description="{found}")
+    heading_only: str = Field(min_length=1, description="{heading}")
+    partial: str = Field(min_length=1, description="{found}, {missing}")
+    no_substance: str = Field(min_length=1)
+    empty_sentence: str = Field(min_length=1, description="{reason}, {quote}")
+    false_friend: str = Field(min_length=1, description="{word}, {note}")
 
 
 class PerspectiveSet(Strict):
     present_min_kinds: int = Field(ge=1, le=4)
+    reasons: ReasonTemplates
     signal_kinds: dict[SignalKind, str]
     common_signals: Signals
     empty_signs: list[EmptySign]
