@@ -118,6 +118,7 @@ function regionChanged() {
 }
 
 function clearResults() {
+  $("error").hidden = true;
   state.result = null;
   state.meta = null;
   $("results").hidden = true;
@@ -125,11 +126,12 @@ function clearResults() {
   $("stale").hidden = true;
 }
 
-function showError(problem) {
+function showError(problem, name) {
   clearResults();
   const box = $("error");
   const id = problem.request_id ? ` (begärans id: ${problem.request_id})` : "";
-  box.replaceChildren(el("strong", {}, problem.title_sv || "Något gick fel"), " ", `${problem.detail_sv || ""}${id}`);
+  const title = `${name ? `${name}: ` : ""}${problem.title_sv || "Något gick fel"}.`;
+  box.replaceChildren(el("strong", {}, title), " ", `${problem.detail_sv || ""}${id}`);
   box.hidden = false;
   $("status").textContent = "";
 }
@@ -155,7 +157,6 @@ function request() {
 
 async function analyse(event) {
   event.preventDefault();
-  $("error").hidden = true;
   clearResults();
   if (!chosenFile() && !$("text").value.trim()) {
     showError({ title_sv: "Inget dokument", detail_sv: "Klistra in en text eller välj en fil." });
@@ -168,13 +169,13 @@ async function analyse(event) {
   try {
     const response = await fetch(path, init);
     const body = await response.json().catch(() => ({ detail_sv: `Tjänsten svarade med status ${response.status}.` }));
-    if (!response.ok) { showError(body); $("error").focus(); return; }
+    if (!response.ok) { showError(body, name); return; }
     state.meta = { name, regionName: regionName(body.versions.region), when: new Date() };
     state.result = body;
     render(body);
     announce(body);
   } catch (error) {
-    showError({ title_sv: "Tjänsten svarade inte", detail_sv: "Kontrollera nätverket och försök igen." });
+    showError({ title_sv: "Tjänsten svarade inte", detail_sv: "Kontrollera nätverket och försök igen." }, name);
   } finally {
     $("submit").disabled = false;
   }

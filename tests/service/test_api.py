@@ -286,3 +286,11 @@ def test_docs_are_served_without_a_cdn(client):
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     assert client.get("/docs-assets/redoc.standalone.js").status_code == 200
     assert client.get("/static/docs.js").status_code == 200
+
+
+def test_a_varmland_analysis_cites_no_orebro_conditions(client):
+    text = ("Syftet är att fler små företag i Värmland ska börja exportera. Vi söker 600 000 kr från Region Värmland, "
+            "vilket är 70 procent av projektets kostnader. Projektet pågår 2026-01-01 till 2027-12-31.")
+    body = client.post("/v1/analyses", json={"text": text, "region": "varmland"}).json()
+    assert "share-above-limit" in {f["rule"] for f in body["findings"]}
+    assert not [f["citation"] for f in body["findings"] if "Örebro" in f["citation"] + f["message"]]

@@ -144,6 +144,7 @@ def _axe(browser) -> list[dict]:
 
 
 def test_officer_uploads_the_seed(page):
+    assert not page.find_element(*_by("#remove-file")).is_displayed()  # nothing to remove yet
     page.find_element(*_by("#file")).send_keys(str(SEED))
     assert page.find_element(*_by("#text")).get_attribute("disabled") == "true"  # one input at a time, visibly
     assert SEED.name in page.find_element(*_by("#chosen-file")).text
@@ -188,11 +189,12 @@ def test_error_clears_the_previous_result(page, tmp_path):
     assert not page.find_element(*_by("#results")).is_displayed()  # a new input clears the old result
     _submit(page, "#error")
     error = page.find_element(*_by("#error")).text
-    assert "Dokumentet går inte att läsa" in error and "not a PDF" not in error
+    assert "fake.pdf: Dokumentet går inte att läsa" in error and "not a PDF" not in error
     assert not page.find_element(*_by("#results")).is_displayed()
+    _shot(page, "officer-page-error")
     page.find_element(*_by("#remove-file")).click()
     assert page.find_element(*_by("#text")).get_attribute("disabled") is None
-    _shot(page, "officer-page-error")
+    assert not page.find_element(*_by("#error")).is_displayed()  # the error was about the removed file
 
 
 def test_english_text_gets_a_swedish_error(page):
