@@ -6,4 +6,5 @@ window.ui = SwaggerUIBundle({
   deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
   layout: "BaseLayout",
+  validatorUrl: null,  // the default validator badge calls a public server
 });

@@ -82,6 +82,7 @@ def browser():
                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--window-size=1366,900"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # network events, to prove nothing leaves
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     yield driver
     driver.quit()
@@ -310,6 +311,26 @@ def test_api_key_mode_loads_regions_and_titles_after_the_key(browser, keyed_serv
     assert "Regional utvecklingsstrategi för Örebro län" in titles[0]
 
 
+def _foreign_requests(browser, origin: str) -> list[str]:
+    """URLs off this server that the browser really sent since the last call (CSP-blocked ones never leave)."""
+    sent, blocked = {}, set()
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message["method"] == "Network.requestWillBeSent":
+            sent[params["requestId"]] = params["request"]["url"]
+        elif message["method"] == "Network.loadingFailed" and params.get("blockedReason"):
+            blocked.add(params["requestId"])
+    return [url for key, url in sent.items() if key not in blocked and not url.startswith((origin, "data:", "blob:"))]
+
+
+def test_page_loads_nothing_from_elsewhere(page, live_server):
+    _foreign_requests(page, live_server)
+    page.refresh()
+    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    assert _foreign_requests(page, live_server) == []
+
+
 def test_axe_finds_no_serious_violation(page):
     assert _axe(page) == []
     _analyse_text(page, SEED.read_text(encoding="utf-8"))
@@ -334,10 +355,14 @@ def test_docs_render_offline(browser, live_server):
     """Swagger UI draws the operations from locally served assets (the browser has no network here)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
+    _foreign_requests(browser, live_server)  # drop earlier events
     browser.get(live_server + "/docs")
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(*_by(".opblock")))
     assert "/v1/analyses" in browser.find_element(*_by("#swagger-ui")).text
+    assert _foreign_requests(browser, live_server) == []
     browser.get(live_server + "/redoc")
-    WebDriverWait(browser, 30).until(lambda d: "AnalysisRequest" in d.page_source or d.find_elements(*_by("h1")))
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(*_by("h1")))
+    assert "policyalign" in browser.find_element(*_by("h1")).text
+    assert _foreign_requests(browser, live_server) == []
     assert json.loads(browser.execute_async_script(
         "fetch('/openapi.json').then(r => r.text()).then(arguments[0])"))["info"]["title"] == "policyalign"
