@@ -34,16 +34,13 @@ ProblemId = Literal[
 # English title and what it means, for integrators (the problem page and `title`).
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "bad-request": ("Bad request", "The request could not be parsed, e.g. the JSON body is not valid UTF-8."),
-    "unauthorized": ("Missing or wrong API key", "Send 'Authorization: Bearer <key>'; /v1 routes need it when the "
-                     "service is configured with API keys."),
+    "unauthorized": ("Missing or wrong API key", "Send 'Authorization: Bearer <key>' when the service has API keys."),
     "not-found": ("Not found", "No route at this path."),
     "method-not-allowed": ("Method not allowed", "The route exists but not for this HTTP method."),
-    "payload-too-large": ("Payload too large", "The request body exceeds POLICYALIGN_MAX_UPLOAD_BYTES; it is refused "
-                          "while being read."),
-    "unsupported-media-type": ("Unsupported media type", "JSON routes need 'Content-Type: application/json'; uploads "
-                               "must be .pdf, .docx or .txt."),
-    "validation-error": ("The request is not valid", "A field is missing, has the wrong type or breaks a limit; "
-                         "'errors' lists each one."),
+    "payload-too-large": ("Payload too large", "The body exceeds POLICYALIGN_MAX_UPLOAD_BYTES (checked while read)."),
+    "unsupported-media-type": ("Unsupported media type", ("JSON routes need 'Content-Type: "
+                               "application/json'; uploads must be .pdf, .docx or .txt.")),
+    "validation-error": ("The request is not valid", "A field is missing, wrong or over a limit; see 'errors'."),
     "unreadable-document": ("The document cannot be read", "Corrupt, encrypted or not the format its name says."),
     "empty-document": ("The document is empty", "No text worth analysing (e.g. a scanned PDF without a text layer)."),
     "language-not-supported": ("Language not supported", "Only Swedish texts are analysed."),

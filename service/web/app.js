@@ -263,7 +263,7 @@ function card(info, items, unsure) {
   const first = items.slice(0, 3).map((a) => itemNode(a, info));
   const rest = items.slice(3).map((a) => itemNode(a, info));
   const more = rest.length ? el("details", { class: "more" },
-    el("summary", {}, `Visa alla ${items.length} områden`), ...rest) : null;
+    el("summary", {}, `Visa alla ${items.length} områden`), el("p", { class: "muted" }, info.description || ""), ...rest) : null;
   return el("div", { class: "card", "data-framework": info.id }, head, ...first, more, about);
 }
 

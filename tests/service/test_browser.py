@@ -172,6 +172,7 @@ def test_all_items_on_demand_swedish_numbers_and_no_english(page):
     rus = page.find_element(*_by('.card[data-framework="orebro-rus-2022-2030"]'))
     rus.find_element(*_by("details.more summary")).click()
     assert len(rus.find_elements(*_by(".item"))) == 8
+    assert "två saknas" in rus.find_element(*_by("details.more")).text  # the missing RUS areas are said
     scores = [s.text for s in page.find_elements(*_by(".score .muted")) if s.text]
     assert scores and all("," in s and "." not in s for s in scores)  # "sannolikhet 0,95"
     assert "namnges i texten" in page.find_element(*_by(".explain")).get_attribute("textContent").lower()
@@ -277,7 +278,7 @@ def test_copy_gives_full_swedish_sentences_with_the_quote(page, live_server):
     for section in ("alignments", "perspectives", "facts", "findings"):
         page.find_element(*_by(f'button[data-copy="{section}"]')).click()
         copied[section] = page.execute_async_script("navigator.clipboard.readText().then(arguments[0])")
-    assert all(t.startswith(f"Analys av inklistrad text för Region Örebro län, ") for t in copied.values())
+    assert all(t.startswith("Analys av inklistrad text för Region Örebro län, ") for t in copied.values())
     assert "projektet bedöms stämma med Näringsliv och entreprenörskap" in copied["alignments"]
     assert "Stöd i texten: ”" in copied["alignments"]
     assert "Jämställdhetsperspektiv: finns." in copied["perspectives"]
@@ -335,6 +336,26 @@ def test_axe_finds_no_serious_violation(page):
     assert _axe(page) == []
     _analyse_text(page, SEED.read_text(encoding="utf-8"))
     assert _axe(page) == []
+
+
+CONTRAST = """
+const lum = (c) => { const [r, g, b] = c.match(/[0-9.]+/g).slice(0, 3).map((v) => { v = v / 255;
+  return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+return [...document.querySelectorAll(arguments[0])].map((n) => {
+  const s = getComputedStyle(n); const parent = getComputedStyle(n.parentElement);
+  const color = s[arguments[1]]; return [n.className || n.tagName, ratio(color, 'rgb(255, 255, 255)')]; });
+"""
+
+
+@pytest.mark.parametrize(("selector", "prop"), [
+    (".card", "borderTopColor"), (".quote", "borderLeftColor"), ("mark", "borderBottomColor"),
+    ("#text", "borderTopColor"), (".bar", "borderTopColor"), ("button.copy", "borderTopColor"),
+    (".perspective", "borderTopColor")])
+def test_borders_and_highlights_have_3_to_1_contrast(page, selector, prop):
+    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    ratios = page.execute_script(CONTRAST, selector, prop)
+    assert ratios and all(r >= 3 for _, r in ratios), ratios
 
 
 def test_print_view_keeps_region_date_versions_and_whole_text(page):
