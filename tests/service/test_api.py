@@ -294,3 +294,18 @@ def test_a_varmland_analysis_cites_no_orebro_conditions(client):
     body = client.post("/v1/analyses", json={"text": text, "region": "varmland"}).json()
     assert "share-above-limit" in {f["rule"] for f in body["findings"]}
     assert not [f["citation"] for f in body["findings"] if "Örebro" in f["citation"] + f["message"]]
+
+
+def test_web_pages_need_no_inline_script_or_style():
+    """A strict Content-Security-Policy (script-src/style-src 'self') must not break the page or the docs."""
+    import re
+
+    from service.docs import WEB
+
+    for page in WEB.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page.name
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), page.name
+    for script in WEB.glob("*.js"):
+        code = script.read_text(encoding="utf-8")
+        assert not re.search(r"innerHTML|cssText|setAttribute\(\s*[\"']style|\beval\(|new Function", code), script.name

@@ -217,6 +217,7 @@ def test_region_change_marks_the_result_stale(page):
     assert not page.find_element(*_by("#stale")).is_displayed()
     assert "Region Värmland" in page.find_element(*_by("#result-label")).text
     assert page.find_element(*_by("#region-warning")).is_displayed()
+    _shot(page, "officer-page-varmland")
 
 
 def test_one_word_is_too_short_to_assess(page):
@@ -310,6 +311,7 @@ def test_api_key_mode_loads_regions_and_titles_after_the_key(browser, keyed_serv
     titles = [h.text for h in browser.find_elements(*_by("#alignments .card h3"))]
     assert titles and not any("-" in t.split()[0] for t in titles)
     assert "Regional utvecklingsstrategi för Örebro län" in titles[0]
+    _shot(browser, "officer-page-api-key")
 
 
 def _foreign_requests(browser, origin: str) -> list[str]:
