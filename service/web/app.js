@@ -111,10 +111,12 @@ function regionChanged() {
   regionNote();
   if (!state.result) return;
   const region = regionById($("region").value);
+  const same = $("region").value === state.result.versions.region;
+  $("stale").hidden = same;
+  $("results").classList.toggle("is-stale", !same);
+  if (same) return;
   $("stale").textContent = `Resultatet nedan gäller ${state.meta.regionName}, inte ${region ? region.name : "vald region"}. ` +
     "Klicka på Analysera för att bedöma dokumentet för den valda regionen.";
-  $("stale").hidden = false;
-  $("results").classList.add("is-stale");
 }
 
 function clearResults() {

@@ -213,6 +213,9 @@ def test_region_change_marks_the_result_stale(page):
     stale = page.find_element(*_by("#stale"))
     assert stale.is_displayed() and "Region Örebro län" in stale.text
     assert "demonstration" in page.find_element(*_by("#region-note")).text
+    Select(page.find_element(*_by("#region"))).select_by_value("orebro")
+    assert not page.find_element(*_by("#stale")).is_displayed()  # back to the region it was computed for
+    Select(page.find_element(*_by("#region"))).select_by_value("varmland")
     _submit(page)
     assert not page.find_element(*_by("#stale")).is_displayed()
     assert "Region Värmland" in page.find_element(*_by("#result-label")).text
