@@ -199,6 +199,28 @@ def test_error_clears_the_previous_result(page, tmp_path):
     assert not page.find_element(*_by("#error")).is_displayed()  # the error was about the removed file
 
 
+def test_network_failure_clears_the_result(page):
+    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    page.execute_cdp_cmd("Network.enable", {})
+    page.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": -1,
+                                                              "uploadThroughput": -1})
+    try:
+        _submit(page, "#error")
+        assert "Tjänsten svarade inte" in page.find_element(*_by("#error")).text
+        assert not page.find_element(*_by("#results")).is_displayed()
+    finally:
+        page.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
+                                                                  "downloadThroughput": -1, "uploadThroughput": -1})
+
+
+def test_too_long_text_gets_a_swedish_error_and_no_old_result(page):
+    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyse_text(page, "Ett ord. " * 50_000, "#error")
+    error = page.find_element(*_by("#error")).text
+    assert "Texten är för lång" in error and "too long" not in error and "characters" not in error
+    assert not page.find_element(*_by("#results")).is_displayed()
+
+
 def test_english_text_gets_a_swedish_error(page):
     _analyse_text(page, "The project strengthens small firms in the county through advice and training.", "#error")
     error = page.find_element(*_by("#error"))
