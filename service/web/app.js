@@ -206,13 +206,14 @@ function render(result) {
   $("region-warning").hidden = !(region && region.status === "demonstration");
   $("region-warning").textContent = region ? `${region.name}: ${label("region_status", "demonstration")}.` : "";
   $("low-score").textContent = decimals.format(LOW_SCORE);
+  state.spans = collectSpans(result);
   renderAlignments(result);
   renderPerspectives(result);
   renderFacts(result);
   renderFindings(result);
   $("sections").replaceChildren(...doc.sections.map((s) => el("li", {}, s.heading || "(ingen rubrik)",
     s.id ? el("span", { class: "muted" }, ` – ${state.labels.sections[s.id] || label("section", s.id)}`) : null)));
-  renderText(doc.text || "", result);
+  renderText(doc.text || "", state.spans);
   $("versions").textContent = versionsText(result.versions);
   $("results").hidden = false;
 }
@@ -357,7 +358,12 @@ function renderFindings(result) {
 
 // ---- evidence in the text ------------------------------------------------------------------------
 
+function highlighted(start) {
+  return state.spans.some((span) => span.start <= start && start < span.end);
+}
+
 function quote(evidence) {
+  if (!highlighted(evidence.start)) return el("span", { class: "quote plain" }, `”${evidence.text}”`);
   const node = el("span", { class: "quote", role: "button", tabindex: "0", "data-start": evidence.start,
     "aria-label": `Visa i texten: ${evidence.text}` }, `”${evidence.text}”`);
   node.addEventListener("click", () => {
@@ -410,12 +416,12 @@ function mergeSpans(spans) {
   return merged;
 }
 
-function renderText(text, result) {
+function renderText(text, spans) {
   const units = utf16Offsets(text);
   const at = (point) => units[Math.min(point, units.length - 1)];
   const parts = [];
   let cursor = 0;
-  for (const span of collectSpans(result)) {
+  for (const span of spans) {
     parts.push(document.createTextNode(text.slice(at(cursor), at(span.start))));
     const mark = el("mark", { tabindex: "0", "data-start": span.start, "data-end": span.end,
       "aria-label": `Belägg för ${span.why.join(", ")}: ${text.slice(at(span.start), at(span.end))}`, title: `Belägg för ${span.why.join(", ")}` },

@@ -275,6 +275,10 @@ def test_highlights_are_right_with_emoji_and_reachable_by_keyboard(page, live_se
     for quote in expected.values():
         assert any(quote in shown for _, _, shown in spans), quote
     assert all(m.get_attribute("tabindex") == "0" and m.get_attribute("aria-label").startswith("Belägg för") for m in marks)
+    jumps = page.find_elements(*_by(".quote[role=button]"))
+    assert all(page.execute_script(  # every quote that offers a jump has a highlight to jump to
+        "const s = Number(arguments[0].dataset.start); return [...document.querySelectorAll('#document-text mark')]"
+        ".some((m) => Number(m.dataset.start) <= s && s < Number(m.dataset.end))", q) for q in jumps)
     quotes = page.find_elements(*_by("#perspectives .quote"))
     assert quotes and all(q.get_attribute("tabindex") == "0" for q in quotes)
     quotes[0].send_keys("\n")  # Enter on a quote moves focus to its highlight
