@@ -317,6 +317,8 @@ def test_copy_gives_full_swedish_sentences_with_the_quote(page, live_server):
 def test_phone_width_has_no_horizontal_scroll(browser, live_server):
     browser.set_window_size(390, 844)
     _open(browser, live_server)
+    assert browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth") <= 0
+    browser.save_screenshot(str(OUTPUT / "officer-page-phone-empty.png"))
     _analyse_text(browser, SEED.read_text(encoding="utf-8"))
     overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
