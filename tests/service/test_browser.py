@@ -36,15 +36,24 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve(analyzer, **settings):
+STRICT_CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+
+def _serve(analyzer, csp: bool = False, **settings):
     import uvicorn
 
     from analysis.settings import Settings
     from service.app import create_app
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(**settings), analyzer=analyzer), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+    app = create_app(Settings(**settings), analyzer=analyzer)
+    if csp:  # the strictest policy a deployment may add, unless a route sets its own
+        @app.middleware("http")
+        async def strict_policy(request, call_next):
+            response = await call_next(request)
+            response.headers.setdefault("Content-Security-Policy", STRICT_CSP)
+            return response
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -70,6 +79,14 @@ def keyed_server(static_analyzer):
 
 
 @pytest.fixture(scope="module")
+def strict_server(static_analyzer):
+    server, thread, url = _serve(static_analyzer, csp=True)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
 def browser():
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip("Debian chromium and chromium-driver are not installed (make browser-deps)")
@@ -82,7 +99,8 @@ def browser():
                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--window-size=1366,900"):
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # network events, to prove nothing leaves
+    # network events prove nothing leaves the host; console messages show Content-Security-Policy violations
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     yield driver
     driver.quit()
@@ -418,3 +436,19 @@ def test_docs_render_offline(browser, live_server):
     assert _foreign_requests(browser, live_server) == []
     assert json.loads(browser.execute_async_script(
         "fetch('/openapi.json').then(r => r.text()).then(arguments[0])"))["info"]["title"] == "policyalign"
+
+
+def test_page_and_docs_work_under_a_strict_content_security_policy(browser, strict_server):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.set_window_size(1366, 900)
+    browser.get_log("browser")
+    _open(browser, strict_server)
+    _analyse_text(browser, EXPLICIT)
+    browser.get(strict_server + "/docs")
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(*_by(".opblock")))
+    browser.get(strict_server + "/redoc")
+    WebDriverWait(browser, 30).until(lambda d: "policyalign" in " ".join(h.text for h in d.find_elements(*_by("h1"))))
+    violations = [entry["message"] for entry in browser.get_log("browser")
+                  if "Content Security Policy" in entry["message"] and "logo-mini.svg" not in entry["message"]]
+    assert violations == []
