@@ -31,6 +31,13 @@ browser-deps:
 			|| echo "browser-deps: could not install chromium; the browser test will be skipped"; \
 		else echo "browser-deps: not root, chromium not installed; the browser test will be skipped"; fi; \
 	fi
+	@# axe-core (accessibility rules) from the npm registry, served to the browser test from local disk.
+	@if [ ! -f tests/service/node_modules/axe-core/axe.min.js ]; then \
+		if command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq npm >/dev/null; }; then \
+			npm install --prefix tests/service --no-audit --no-fund --silent \
+			|| echo "browser-deps: npm install failed; the accessibility check will be skipped"; \
+		else echo "browser-deps: npm not available; the accessibility check will be skipped"; fi; \
+	fi
 
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 
 from analysis.pipeline import Analyzer, software_version
 from analysis.settings import Settings, get_settings
-from service import problems
+from service import docs, problems
 from service.limits import BodySizeLimit
 from service.logs import configure_logging
 from service.metrics import Metrics, ObserveRequests
@@ -32,7 +32,9 @@ log = logging.getLogger("policyalign.service")
 DESCRIPTION = """Analyses Swedish project descriptions against regional development policy:
 sections, ranked policy matches with evidence, horizontal perspectives (miljö, barn, jämställdhet),
 facts (amount, share, period) and rule findings. Errors are RFC 9457 problem details
-(`application/problem+json`) with stable `type` ids."""
+(`application/problem+json`) whose absolute `type` URI ends in a stable id and serves a page describing the
+problem; `title_sv`/`detail_sv` carry Swedish text for officers. Evidence offsets count Unicode code points
+into `document.text` (include_text=true), not UTF-16 units."""
 
 
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
@@ -50,7 +52,8 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         log.info("ready", extra={"corpus": app.state.analyzer.corpus.version})
         yield
 
-    app = FastAPI(title="policyalign", version=software_version(), description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="policyalign", version=software_version(), description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.metrics = Metrics()
     app.state.limiter = CapacityLimiter(settings.analysis_threads)
@@ -63,12 +66,13 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type", "X-Request-ID"])
-    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", validator=problems.valid_request_id)
 
     app.include_router(analyses.router)
     app.include_router(policies.router)
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
+    docs.install(app, settings)
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:

@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import problems
+
 
 class _TooLarge(Exception):
     pass
@@ -50,9 +52,8 @@ class BodySizeLimit:
                 await self._reject(scope, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        body = json.dumps({"type": "/problems/payload-too-large", "title": "Payload too large", "status": 413,
-                           "detail": f"the request body exceeds {self.max_bytes} bytes",
-                           "instance": scope.get("path")}).encode()
+        body = json.dumps(problems.make(413, "payload-too-large", f"the request body exceeds {self.max_bytes} bytes",
+                                        scope).model_dump(exclude_none=True)).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})

@@ -252,6 +252,8 @@ class FactCues(Strict):
 class Region(Strict):
     id: Slug
     name: str = Field(min_length=1)
+    status: Literal["official", "demonstration"] = Field(
+        default="official", description="demonstration: the region's strategy is an example, not checked against its source")
     frameworks: list[Slug] = Field(min_length=1)
 
 
