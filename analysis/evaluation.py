@@ -24,7 +24,7 @@ from pathlib import Path
 from analysis.corpus.schema import Framework
 from analysis.document import Document
 from analysis.errors import PolicyAlignError
-from analysis.facts import facts_from
+from analysis.facts import facts_from, vetoed
 from analysis.facts.candidates import FACT_KINDS, Candidate, FactKind
 from analysis.facts.ranker import FactRanker, Sample, fit_fact_ranker
 from analysis.matching.calibration import Calibrator, fit_calibrator
@@ -165,6 +165,11 @@ def _gold_fact(labels: dict, kind: FactKind) -> object | None:
     return (date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None)
 
 
+def _labelled_fact(labels: dict, kind: FactKind) -> bool:
+    fields = {"amount": ("amount_sek",), "share": ("share_percent",), "period": ("start", "end")}[kind]
+    return all(name in labels.get("facts", {}) for name in fields)
+
+
 def _is_gold(candidate: Candidate, gold: object) -> bool:
     if gold is None:
         return False
@@ -182,6 +187,8 @@ def fact_samples(prepared: Sequence[Prepared]) -> tuple[list[Sample], dict[tuple
         if "facts" not in p.labelled.labels:
             continue
         for kind in FACT_KINDS:
+            if not _labelled_fact(p.labelled.labels, kind):
+                continue
             gold = _gold_fact(p.labelled.labels, kind)
             gold_null[(kind, p.labelled.id)] = gold is None
             samples += [(kind, c.features, int(_is_gold(c, gold)), p.labelled.id) for c in p.candidates[kind]]
@@ -249,7 +256,9 @@ class Prediction:
 def predict(analyzer: Analyzer, p: Prepared, frameworks: list[Framework], calibrator: Calibrator,
             ranker: FactRanker) -> Prediction:
     rankings = {fw.id: rank(p.features[fw.id], calibrator, fw.kind) for fw in frameworks}
-    scored = {kind: sorted(((ranker.probability(kind, c.features), c) for c in cs), key=lambda pc: (-pc[0], pc[1].start))
+    vetoes = analyzer.facts.vetoes
+    scored = {kind: sorted(((0.0 if vetoed(c, vetoes) else ranker.probability(kind, c.features), c) for c in cs),
+                           key=lambda pc: (-pc[0], pc[1].start))
               for kind, cs in p.candidates.items()}
     facts = facts_from(p.document, scored, ranker)
     findings = [f.rule for f in analyzer.rules.evaluate(p.document, facts)]
@@ -347,7 +356,9 @@ def _fact_checks(p: Prepared, facts: Facts, checks: dict[str, list[float]]) -> l
                  "start": facts.period.start, "end": facts.period.end}
     errors = []
     for name in FACT_FIELDS:
-        expected, value = gold.get(name), predicted[name]
+        if name not in gold:  # not labelled (an officer left it unconfirmed): no verdict either way
+            continue
+        expected, value = gold[name], predicted[name]
         if name in ("start", "end") and expected is not None:
             expected = date.fromisoformat(expected)
         if expected is not None:

@@ -243,10 +243,31 @@ class CueClass(Strict):
     patterns: list[Regex] = Field(min_length=1)
 
 
-class FactCues(Strict):
-    """policy_corpus/facts.yaml: the cue classes and number words the fact ranker reads."""
+CuePlace = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*@(near|before|after|sentence|label|close)$")]
 
+
+class Veto(Strict):
+    """Candidates with any `when` cue and no `unless` cue are never the fact."""
+
+    fact: Literal["amount", "share", "period"]
+    reason: str = Field(min_length=1)
+    when: list[CuePlace] = Field(min_length=1)
+    unless: list[CuePlace] = []
+
+
+class FactCues(Strict):
+    """policy_corpus/facts.yaml: the cue classes the fact ranker reads, and hard vetoes."""
+
+    vetoes: list[Veto] = []
     cues: dict[Slug, CueClass] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _vetoes_name_known_cues(self) -> FactCues:
+        for veto in self.vetoes:
+            for place in [*veto.when, *veto.unless]:
+                if place.split("@")[0] not in self.cues:
+                    raise ValueError(f"veto '{veto.reason}' names an unknown cue class in {place!r}")
+        return self
 
 
 class Region(Strict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.corpus.schema import PolicyCorpus
+from analysis.corpus.schema import PolicyCorpus, Veto
 from analysis.document import Document
 from analysis.facts.candidates import FACT_KINDS, Candidate, CandidateGenerator, FactKind
 from analysis.facts.ranker import FactRanker
@@ -27,6 +27,7 @@ def ranker_path(models_dir: Path) -> Path:
 class FactExtractor:
     def __init__(self, corpus: PolicyCorpus, ranker: FactRanker) -> None:
         self.generator = CandidateGenerator(corpus.facts, list(corpus.manifest.regions), corpus.headings)
+        self.vetoes = corpus.facts.vetoes
         ranker.check(self.generator.feature_names)
         self.ranker = ranker
 
@@ -34,12 +35,19 @@ class FactExtractor:
         """Every candidate with its probability, best first."""
         out = {}
         for kind, candidates in self.generator.generate(document).items():
-            scored = [(self.ranker.probability(kind, c.features), c) for c in candidates]
+            scored = [(0.0 if vetoed(c, self.vetoes) else self.ranker.probability(kind, c.features), c)
+                      for c in candidates]
             out[kind] = sorted(scored, key=lambda pc: (-pc[0], pc[1].start))
         return out
 
     def extract(self, document: Document) -> Facts:
         return facts_from(document, self.scored(document), self.ranker)
+
+
+def vetoed(candidate: Candidate, vetoes: list[Veto]) -> bool:
+    """A corpus veto applies: the candidate cannot be the fact (its probability becomes 0)."""
+    return any(veto.fact == candidate.kind and any(candidate.features.get(w) for w in veto.when)
+               and not any(candidate.features.get(u) for u in veto.unless) for veto in vetoes)
 
 
 def facts_from(document: Document, scored: dict[FactKind, list[tuple[float, Candidate]]],
