@@ -1,0 +1,108 @@
+"""Charts of the portfolio report: matplotlib SVG inlined in the page, each with its data as a table.
+
+Why the sizes: the SVG is shown at its natural size (1 pt = 4/3 px), so a 9.5 pt label is about 12.7 px
+at 100 % zoom; figures are as tall as their bars need and the axis ends just past the longest bar.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+FONT_PT = 9.5
+WIDTH_IN = 6.2
+BAR_IN = 0.36
+LABEL_CHARS = 34
+BLUE = "#005a8c"
+_counter = itertools.count(1)
+
+
+@dataclass
+class Chart:
+    """One chart and its text alternative: a caption and the numbers as a table."""
+
+    title: str
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    svg: str = ""
+    anchor: str = field(default_factory=lambda: f"diagram-{next(_counter)}")
+
+
+@dataclass(frozen=True)
+class Segment:
+    label: str
+    color: str
+    hatch: str
+    text_color: str
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": FONT_PT, "axes.titlesize": FONT_PT + 1.5,
+                         "font.family": "DejaVu Sans", "hatch.linewidth": 0.8, "axes.spines.top": False,
+                         "axes.spines.right": False})
+    return plt
+
+
+def _wrap(label: str) -> str:
+    return "\n".join(textwrap.wrap(label, LABEL_CHARS, max_lines=3, placeholder=" …")) or label
+
+
+def _svg(figure, prefix: str) -> str:
+    """The figure as inline SVG with ids made unique on the page and no metadata."""
+    plt = _pyplot()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r'(id="|url\(#|xlink:href="#)', lambda m: m.group(1) + prefix + "-", text)
+    return text.replace("<svg ", f'<svg role="img" aria-labelledby="{prefix}-caption" ', 1)
+
+
+def bars(chart: Chart, values: list[tuple[str, float]], xlabel: str, fmt=lambda v: f"{v:g}") -> Chart:
+    """Horizontal bars, largest first, each labelled with its value."""
+    plt = _pyplot()
+    values = values or [("(inga)", 0)]
+    labels = [_wrap(label) for label, _ in values][::-1]
+    numbers = [value for _, value in values][::-1]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 0.7 + BAR_IN * max(len(labels), lines * 0.6)))
+    drawn = axis.barh(labels, numbers, color=BLUE)
+    axis.bar_label(drawn, labels=[fmt(v) for v in numbers], padding=3)
+    axis.set_xlim(0, max(max(numbers) * 1.18, 1))
+    axis.set_xlabel(xlabel)
+    axis.set_title(chart.title, loc="left")
+    figure.tight_layout()
+    chart.svg = _svg(figure, chart.anchor)
+    return chart
+
+
+def stacked(chart: Chart, categories: list[str], segments: list[Segment], counts: list[list[int]],
+            xlabel: str) -> Chart:
+    """Stacked horizontal bars; colour, hatching and the number in each part carry the same information."""
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.3 + BAR_IN * len(categories)))
+    left = [0] * len(categories)
+    for segment, values in zip(segments, counts, strict=True):
+        drawn = axis.barh(categories[::-1], values[::-1], left=left[::-1], color=segment.color, hatch=segment.hatch,
+                          edgecolor="white", label=segment.label)
+        axis.bar_label(drawn, labels=[str(v) if v else "" for v in values[::-1]], label_type="center",
+                       color=segment.text_color, fontweight="bold")
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axis.set_xlim(0, max(max(left), 1))
+    axis.set_xlabel(xlabel)
+    axis.set_title(chart.title, loc="left")
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=len(segments), frameon=False)
+    figure.tight_layout()
+    chart.svg = _svg(figure, chart.anchor)
+    return chart
