@@ -66,6 +66,7 @@ def _svg(figure, prefix: str) -> str:
     text = text[text.index("<svg"):]
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
     text = re.sub(r'(id="|url\(#|xlink:href="#)', lambda m: m.group(1) + prefix + "-", text)
+    text = text.replace("font-family: 'DejaVu Sans'", "font-family: 'DejaVu Sans', system-ui, sans-serif")
     return text.replace("<svg ", f'<svg role="img" aria-labelledby="{prefix}-caption" ', 1)
 
 
