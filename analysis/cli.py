@@ -356,13 +356,13 @@ def score(
 
 @app.command()
 def report(
-    results: Annotated[Path | None, typer.Argument(help="Output of 'policyalign score' (JSONL, Parquet or CSV)")] = None,
+    results: Annotated[Path | None, typer.Argument(help="Output of 'policyalign score' (JSONL, Parquet, CSV)")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="HTML file to write (report.html, or compare.html)")] = None,
     title: Annotated[str | None, typer.Option(help="Page title")] = None,
     compare: Annotated[tuple[Path, Path] | None, typer.Option(
         "--compare", help="OLD NEW: two runs of the same backlog; lists the documents whose results changed")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the attention list as an Excel file")] = None,
-    csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write the attention list as CSV (';', for Excel)")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write the attention list as CSV (';')")] = None,
 ) -> None:
     """A self-contained HTML portfolio page (attention list, charts, each document's analysis), or --compare."""
     if compare:
@@ -379,9 +379,9 @@ def report(
     page = build_report(results, title or "Portföljrapport", _settings())
     out.write_text(page.html, encoding="utf-8")
     if xlsx:
-        write_xlsx(page.records, xlsx)
+        write_xlsx(page.table, xlsx)
     if csv_out:
-        write_csv(page.records, csv_out)
+        write_csv(page.table, csv_out)
     typer.echo(f"wrote {out}" + "".join(f", {p}" for p in (xlsx, csv_out) if p), err=True)
 
 
@@ -395,7 +395,8 @@ def _report_compare(runs: tuple[Path, Path], out: Path, title: str | None) -> No
     settings = _settings()
     names = names_for(settings)
     comparison = compare(load_flat(runs[0], settings), load_flat(runs[1], settings), names)
-    out.write_text(render(comparison, runs[0].name, runs[1].name, title or "Jämförelse av två körningar"), encoding="utf-8")
+    page = render(comparison, runs[0].name, runs[1].name, title or "Jämförelse av två körningar")
+    out.write_text(page, encoding="utf-8")
     typer.echo(f"{len(comparison.changed)} documents changed, {comparison.unchanged} unchanged → {out}", err=True)
 
 

@@ -1,6 +1,6 @@
 """Charts of the portfolio report: matplotlib SVG inlined in the page, each with its data as a table.
 
-Why the sizes: the SVG is shown at its natural size (1 pt = 4/3 px), so a 9.5 pt label is about 12.7 px
+Why the sizes: the SVG is shown at its natural size (1 pt = 4/3 px), so a 10.5 pt label is 14 px
 at 100 % zoom; figures are as tall as their bars need and the axis ends just past the longest bar.
 """
 
@@ -12,7 +12,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-FONT_PT = 9.5
+FONT_PT = 10.5
 WIDTH_IN = 6.2
 BAR_IN = 0.36
 LABEL_CHARS = 34
@@ -37,7 +37,6 @@ class Segment:
     label: str
     color: str
     hatch: str
-    text_color: str
 
 
 def _pyplot():
@@ -50,6 +49,13 @@ def _pyplot():
                          "font.family": "DejaVu Sans", "hatch.linewidth": 0.8, "axes.spines.top": False,
                          "axes.spines.right": False})
     return plt
+
+
+def _integer_axis(axis, integers: bool) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    if integers:
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _wrap(label: str) -> str:
@@ -70,8 +76,9 @@ def _svg(figure, prefix: str) -> str:
     return text.replace("<svg ", f'<svg role="img" aria-labelledby="{prefix}-caption" ', 1)
 
 
-def bars(chart: Chart, values: list[tuple[str, float]], xlabel: str, fmt=lambda v: f"{v:g}") -> Chart:
-    """Horizontal bars, largest first, each labelled with its value."""
+def bars(chart: Chart, values: list[tuple[str, float]], xlabel: str, fmt=lambda v: f"{v:g}",
+         integers: bool = True) -> Chart:
+    """Horizontal bars, largest first, each labelled with its value; the caption above the chart is its title."""
     plt = _pyplot()
     values = values or [("(inga)", 0)]
     labels = [_wrap(label) for label, _ in values][::-1]
@@ -82,7 +89,7 @@ def bars(chart: Chart, values: list[tuple[str, float]], xlabel: str, fmt=lambda 
     axis.bar_label(drawn, labels=[fmt(v) for v in numbers], padding=3)
     axis.set_xlim(0, max(max(numbers) * 1.18, 1))
     axis.set_xlabel(xlabel)
-    axis.set_title(chart.title, loc="left")
+    _integer_axis(axis, integers)
     figure.tight_layout()
     chart.svg = _svg(figure, chart.anchor)
     return chart
@@ -92,18 +99,21 @@ def stacked(chart: Chart, categories: list[str], segments: list[Segment], counts
             xlabel: str) -> Chart:
     """Stacked horizontal bars; colour, hatching and the number in each part carry the same information."""
     plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.3 + BAR_IN * len(categories)))
+    categories = [_wrap(c) for c in categories]
+    lines = sum(c.count("\n") + 1 for c in categories)
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.3 + BAR_IN * max(len(categories), lines * 0.6)))
     left = [0] * len(categories)
     for segment, values in zip(segments, counts, strict=True):
         drawn = axis.barh(categories[::-1], values[::-1], left=left[::-1], color=segment.color, hatch=segment.hatch,
                           edgecolor="white", label=segment.label)
         axis.bar_label(drawn, labels=[str(v) if v else "" for v in values[::-1]], label_type="center",
-                       color=segment.text_color, fontweight="bold")
+                       color="#1d2733", fontweight="bold",
+                       bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
         left = [a + b for a, b in zip(left, values, strict=True)]
     axis.set_xlim(0, max(max(left), 1))
     axis.set_xlabel(xlabel)
-    axis.set_title(chart.title, loc="left")
-    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=len(segments), frameon=False)
+    _integer_axis(axis, True)
+    axis.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(segments), frameon=False)
     figure.tight_layout()
     chart.svg = _svg(figure, chart.anchor)
     return chart

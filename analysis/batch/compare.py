@@ -80,7 +80,9 @@ def _item_counts(old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]],
     for column, prefix in zip(TOP_COLUMNS, KIND_PREFIX, strict=True):
         before = Counter(r[column] for r in old_rows if r.get(column))
         after = Counter(r[column] for r in new_rows if r.get(column))
-        for item in sorted(set(before) | set(after), key=lambda i: (-(after[i] - before[i]) ** 2, names.items.get(i, i))):
+        changed_most_first = sorted(set(before) | set(after),
+                                    key=lambda i: (-abs(after[i] - before[i]), names.items.get(i, i)))
+        for item in changed_most_first:
             result.append({"framework": sv("framework_kind", prefix), "item": names.items.get(item, item),
                            "old": before[item], "new": after[item], "diff": after[item] - before[item]})
     return result

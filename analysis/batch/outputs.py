@@ -71,7 +71,8 @@ def flat_rows(journal: Path, settings: dict[str, Any] | None = None) -> list[dic
     from analysis.batch.rows import SanityLimits, add_sanity_flags
     from analysis.settings import Settings
 
-    return add_sanity_flags([flatten(row) for row in read_rows(journal)], SanityLimits.load(Settings(**(settings or {}))))
+    limits = SanityLimits.load(Settings(**(settings or {})))
+    return add_sanity_flags([flatten(row) for row in read_rows(journal)], limits)
 
 
 def _write_parquet(journal: Path, flat: list[dict[str, Any]], tmp: Path) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.batch.attention import Entry, Names, percent, rank, sek, span
 from analysis.batch.charts import Chart, Segment, bars, stacked
-from analysis.batch.export import HEADERS, xlsx_bytes
+from analysis.batch.export import headers, xlsx_bytes
 from analysis.batch.outputs import RESULT_COLUMN, read_rows
 from analysis.batch.rows import PERSPECTIVES, SanityLimits, add_sanity_flags, flatten
 from analysis.labels import sv
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from analysis.settings import Settings
 
 TEMPLATES = Path(__file__).with_name("templates")
-STATUS_STYLE = {"present": ("#1e7b34", "", "white"), "thin": ("#f0c75e", "//", "#1d2733"),
-                "absent": ("#b42318", "xx", "white")}
+STATUS_STYLE = {"present": ("#1e7b34", ""), "thin": ("#e0a526", "//"), "absent": ("#b42318", "xx")}
 FRAMEWORK_PREFIXES = ("rus", "national", "orientation")
 QUOTES_PER_ITEM = 2
 
@@ -109,15 +108,16 @@ def _item_ids(flat: dict[str, Any]) -> list[str]:
 
 
 def export_record(entry: Entry, names: Names) -> list[Any]:
-    """The document's line in the CSV/XLSX export (same columns as export.HEADERS)."""
+    """The document's line in the CSV/XLSX export (columns as export.headers)."""
     flat = entry.flat
-    cells = {c["id"]: c["label"] for c in _perspective_cells(entry, names)}
-    return [entry.rank, sv("attention_tier", entry.tier), flat.get("title") or _file_name(flat), _file_name(flat),
-            sv("document_kind", flat["kind"]) if flat.get("kind") else "", names.regions.get(flat.get("region") or "", ""),
-            flat.get("rus_top_name") or "", cells.get("miljo", ""), cells.get("barn", ""), cells.get("jamstalldhet", ""),
-            flat.get("amount_sek"), flat.get("share_percent"),
-            span(flat.get("period_start"), flat.get("period_end")) if flat.get("period_start") or flat.get("period_end") else "",
-            ", ".join(sv("sanity_flag", f) for f in entry.split("flags")), " ".join(entry.reasons)]
+    region = names.regions.get(flat.get("region") or "", "")
+    dated = flat.get("period_start") or flat.get("period_end")
+    return ([entry.rank, sv("attention_tier", entry.tier), flat.get("title") or _file_name(flat), _file_name(flat),
+             sv("document_kind", flat["kind"]) if flat.get("kind") else "", region, flat.get("rus_top_name") or ""]
+            + [c["label"] for c in _perspective_cells(entry, names)]
+            + [flat.get("amount_sek"), flat.get("share_percent"),
+               span(flat.get("period_start"), flat.get("period_end")) if dated else "",
+               ", ".join(sv("sanity_flag", f) for f in entry.split("flags")), " ".join(entry.reasons)])
 
 
 def _quotes(evidence: list[dict[str, Any]]) -> list[str]:
@@ -129,7 +129,8 @@ def _alignment_groups(result: dict[str, Any], names: Names) -> list[dict[str, An
     for alignment in result["alignments"]:
         if alignment["rank"] <= 3:
             groups[alignment["framework"]].append({
-                "name": names.items.get(alignment["item"], alignment["name"]), "score": percent(100 * alignment["score"]),
+                "name": names.items.get(alignment["item"], alignment["name"]),
+                "score": percent(100 * alignment["score"]),
                 "match": alignment["match"], "explicit": alignment.get("explicit", False),
                 "quotes": _quotes(alignment["evidence"])})
     return [{"name": names.frameworks.get(fid, fid), "alignments": items} for fid, items in groups.items()]
@@ -143,7 +144,8 @@ def _detail(entry: Entry, names: Names) -> dict[str, Any] | None:
     facts = result["facts"]
     role = facts.get("amount_role")
     return {
-        "sections": [names.sections[s["id"]] for s in result["document"]["sections"] if s["id"] in names.sections],
+        "sections": list(dict.fromkeys(names.sections[s["id"]] for s in result["document"]["sections"]
+                                       if s["id"] in names.sections and s["id"] != "titel")),
         "frameworks": _alignment_groups(result, names),
         "perspectives": [{"name": p["name"], "required": p["required"], "status": p["status"],
                           "label": sv("perspective_status", p["status"]), "reasons": p["reasons"],
@@ -221,7 +223,7 @@ def _amount_chart(ok: list[Entry]) -> Chart:
     chart = Chart("Belopp per RUS-område", "Summa av belopp i miljoner kronor per område; belopp som flaggats "
                   "som avvikande är inte medräknade.", ["Område", "Miljoner kronor"],
                   [[k, f"{v:.1f}".replace(".", ",")] for k, v in ordered])
-    return bars(chart, ordered, "miljoner kronor", fmt=lambda v: f"{v:.1f}".replace(".", ","))
+    return bars(chart, ordered, "miljoner kronor", fmt=lambda v: f"{v:.1f}".replace(".", ","), integers=False)
 
 
 def _filters(views: list[dict[str, Any]], names: Names) -> dict[str, list[tuple[str, str]]]:
@@ -237,10 +239,10 @@ def _filters(views: list[dict[str, Any]], names: Names) -> dict[str, list[tuple[
 
 @dataclass(frozen=True)
 class Report:
-    """The page and the attention list it shows (also written as CSV/XLSX by the CLI)."""
+    """The page and the attention list it shows, headings first (also written as CSV/XLSX by the CLI)."""
 
     html: str
-    records: list[list[Any]]
+    table: list[list[Any]]
 
 
 def _environment():
@@ -257,15 +259,16 @@ def build(entries: list[Entry], names: Names, title: str = "Portföljrapport") -
                                               _amount_chart(ok)]
     views = [_view(e, names) for e in ordered]
     records = [export_record(e, names) for e in ordered]
+    columns = headers([names.perspectives.get(p, p) for p in names.required])
     kpi = {"total": len(ordered), "ok": len(ok), "errors": len(ordered) - len(ok),
            "attention": sum(1 for e in ordered if e.tier != "none"),
            "flagged": sum(1 for e in ordered if e.split("flags"))}
+    export = {"headers": columns, "rows": {v["anchor"]: r for v, r in zip(views, records, strict=True)}}
     page = _environment().get_template("portfolio.html.j2").render(
         title=title, charts=charts, docs=views, kpi=kpi, filters=_filters(views, names),
-        export_json=json.dumps({"headers": HEADERS, "rows": {v["anchor"]: r for v, r in zip(views, records, strict=True)}},
-                               ensure_ascii=False, default=str).replace("</", "<\\/"),
-        xlsx=base64.b64encode(xlsx_bytes(records)).decode("ascii"))
-    return Report(page, records)
+        export_json=json.dumps(export, ensure_ascii=False, default=str).replace("</", "<\\/"),
+        xlsx=base64.b64encode(xlsx_bytes([columns, *records])).decode("ascii"))
+    return Report(page, [columns, *records])
 
 
 def build_report(path: Path, title: str = "Portföljrapport", settings: Settings | None = None) -> Report:

@@ -33,13 +33,19 @@ FLAT_COLUMNS = (
        "flags", "software", "corpus", "embedder"]
 )
 TITLE_MAX_CHARS = 120
+TITLE_SEARCH_LINES = 30
 _SPACES = re.compile(r"\s{2,}")
+_NAME_FIELD = re.compile(r"^\s*(projektets namn|projektnamn|projektets titel|namn på projektet)\s*:\s*(?P<name>\S.*)$",
+                         re.IGNORECASE | re.MULTILINE)
 
 
 def document_title(document: Document) -> str | None:
-    """What an analyst calls the document: its title heading, else its first line (shortened)."""
+    """What an analyst calls the document: a form's project name, its title heading, else its first line."""
+    head = "\n".join(document.text.splitlines()[:TITLE_SEARCH_LINES])
+    field = _NAME_FIELD.search(head)
     heading = next((s.heading for s in document.sections if s.id == "titel" and s.heading), None)
-    line = heading or next((line.strip() for line in document.text.splitlines() if line.strip()), None)
+    line = (field and field.group("name").strip()) or heading or next(
+        (line.strip() for line in document.text.splitlines() if line.strip()), None)
     if not line:
         return None
     line = _SPACES.sub(" – ", line).strip(" –")
@@ -93,8 +99,9 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
         if perspective["id"] in PERSPECTIVES:
             flat[perspective["id"]] = perspective["status"]
     facts = result["facts"]
-    flat.update(amount_sek=facts["amount_sek"], amount_role=facts.get("amount_role"), share_percent=facts["share_percent"],
-                period_start=facts["period"]["start"], period_end=facts["period"]["end"])
+    flat.update(amount_sek=facts["amount_sek"], amount_role=facts.get("amount_role"),
+                share_percent=facts["share_percent"], period_start=facts["period"]["start"],
+                period_end=facts["period"]["end"])
     flat["findings"] = ";".join(f["rule"] for f in result["findings"]) or None
     flat["finding_count"] = len(result["findings"])
     versions = result["versions"]

@@ -86,8 +86,9 @@ def test_attention_order_on_constructed_rows(names):
 def test_sanity_flags_use_the_backlog_and_the_corpus(tmp_path):
     rows = [flat(title=f"d{i}", amount_sek=1_000_000 + i * 50_000) for i in range(6)]
     rows += [flat(title="överskott", amount_sek=212_000_000), flat(title="liten", amount_sek=5_000),
-             flat(title="andel", share_percent=60.0), flat(title="tidig", period_start="2019-01-01", period_end="2020-06-30"),
-             flat(title="sen", period_start="2029-01-01", period_end="2031-06-30"), flat(title="osäker", rus_top_score=0.2)]
+             flat(title="andel", share_percent=60.0), flat(title="osäker", rus_top_score=0.2),
+             flat(title="tidig", period_start="2019-01-01", period_end="2020-06-30"),
+             flat(title="sen", period_start="2029-01-01", period_end="2031-06-30")]
     limits = SanityLimits.load(SETTINGS)
     flags = {r["title"]: r["flags"] for r in add_sanity_flags(rows, limits)}
     assert flags["överskott"] == "amount-outlier" and flags["liten"] == "amount-outlier"
@@ -98,7 +99,8 @@ def test_sanity_flags_use_the_backlog_and_the_corpus(tmp_path):
     corpus = tmp_path / "policy_corpus"
     shutil.copytree(ROOT / "policy_corpus", corpus)
     rules = corpus / "rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace("limit_percent: 50", "limit_percent: 70"), encoding="utf-8")
+    rules.write_text(rules.read_text(encoding="utf-8").replace("limit_percent: 50", "limit_percent: 70"),
+                     encoding="utf-8")
     rus = corpus / "frameworks" / "orebro-rus-2022-2030.yaml"
     rus.write_text(rus.read_text(encoding="utf-8").replace("start: 2022-01-01", "start: 2018-01-01"), encoding="utf-8")
     looser = SanityLimits.load(Settings(embedder="fake", corpus_dir=corpus))
