@@ -7,17 +7,17 @@ at 100 % zoom; figures are as tall as their bars need and the axis ends just pas
 from __future__ import annotations
 
 import io
-import itertools
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FONT_PT = 10.5
 WIDTH_IN = 6.2
 BAR_IN = 0.36
+LINE_IN = 0.2
+MIN_LABELLED_SHARE = 0.06  # narrower segments get no number inside (the table beside has it)
 LABEL_CHARS = 34
 BLUE = "#005a8c"
-_counter = itertools.count(1)
 
 
 @dataclass
@@ -28,8 +28,8 @@ class Chart:
     caption: str
     headers: list[str]
     rows: list[list[str]]
+    anchor: str
     svg: str = ""
-    anchor: str = field(default_factory=lambda: f"diagram-{next(_counter)}")
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,18 @@ def _pyplot():
 
 
 def _integer_axis(axis, integers: bool) -> None:
-    from matplotlib.ticker import MaxNLocator
+    """Whole numbers for counts; a decimal comma otherwise (Swedish)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     if integers:
         axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}".replace(".", ",")))
+
+
+def _height(labels: list[str]) -> float:
+    """Inches the bars need: a fixed slot per bar, more for labels wrapped onto several lines."""
+    return sum(max(BAR_IN, LINE_IN * (label.count("\n") + 1.8)) for label in labels)
 
 
 def _wrap(label: str) -> str:
@@ -83,8 +91,7 @@ def bars(chart: Chart, values: list[tuple[str, float]], xlabel: str, fmt=lambda 
     values = values or [("(inga)", 0)]
     labels = [_wrap(label) for label, _ in values][::-1]
     numbers = [value for _, value in values][::-1]
-    lines = sum(label.count("\n") + 1 for label in labels)
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 0.7 + BAR_IN * max(len(labels), lines * 0.6)))
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 0.7 + _height(labels)))
     drawn = axis.barh(labels, numbers, color=BLUE)
     axis.bar_label(drawn, labels=[fmt(v) for v in numbers], padding=3)
     axis.set_xlim(0, max(max(numbers) * 1.18, 1))
@@ -100,13 +107,15 @@ def stacked(chart: Chart, categories: list[str], segments: list[Segment], counts
     """Stacked horizontal bars; colour, hatching and the number in each part carry the same information."""
     plt = _pyplot()
     categories = [_wrap(c) for c in categories]
-    lines = sum(c.count("\n") + 1 for c in categories)
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.3 + BAR_IN * max(len(categories), lines * 0.6)))
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.1 + _height(categories)))
+    totals = [max(sum(column), 1) for column in zip(*counts, strict=True)]
     left = [0] * len(categories)
     for segment, values in zip(segments, counts, strict=True):
         drawn = axis.barh(categories[::-1], values[::-1], left=left[::-1], color=segment.color, hatch=segment.hatch,
                           edgecolor="white", label=segment.label)
-        axis.bar_label(drawn, labels=[str(v) if v else "" for v in values[::-1]], label_type="center",
+        shown = [str(v) if v and v / total >= MIN_LABELLED_SHARE else ""
+                 for v, total in zip(values, totals, strict=True)]
+        axis.bar_label(drawn, labels=shown[::-1], label_type="center",
                        color="#1d2733", fontweight="bold",
                        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
         left = [a + b for a, b in zip(left, values, strict=True)]

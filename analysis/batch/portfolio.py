@@ -190,7 +190,8 @@ def _framework_charts(ok: list[Entry], names: Names) -> list[Chart]:
         framework = next(e.flat[f"{prefix}_framework"] for e in ok if e.flat.get(f"{prefix}_framework"))
         title = f"Främsta matchning: {sv('framework_kind', prefix)}"
         chart = Chart(title, f"Antal dokument per område i {names.frameworks.get(framework, framework)}, efter "
-                             "bästa träff.", ["Område", "Dokument"], [[k, str(v)] for k, v in counts.most_common()])
+                             "bästa träff.", ["Område", "Dokument"], [[k, str(v)] for k, v in counts.most_common()],
+                      f"diagram-{prefix}")
         charts.append(bars(chart, counts.most_common(), "antal dokument"))
     return charts
 
@@ -203,14 +204,14 @@ def _perspective_chart(ok: list[Entry], names: Names) -> Chart:
     headers = ["Perspektiv"] + [s.label for s in segments]
     rows = [[name] + [str(counts[i][j]) for i in range(len(segments))] for j, name in enumerate(categories)]
     chart = Chart("Horisontella perspektiv", "Hur många dokument som behandlar varje perspektiv "
-                  "(finns, tunt eller saknas).", headers, rows)
+                  "(finns, tunt eller saknas).", headers, rows, "diagram-perspektiv")
     return stacked(chart, categories, segments, counts, "antal dokument")
 
 
 def _findings_chart(ok: list[Entry], names: Names) -> Chart:
     counts = Counter(names.rule(rule) for e in ok for rule in set(e.split("findings")))
     chart = Chart("Regelanmärkningar", "Antal dokument med varje anmärkning.", ["Anmärkning", "Dokument"],
-                  [[k, str(v)] for k, v in counts.most_common()])
+                  [[k, str(v)] for k, v in counts.most_common()], "diagram-regler")
     return bars(chart, counts.most_common(), "antal dokument")
 
 
@@ -222,7 +223,7 @@ def _amount_chart(ok: list[Entry]) -> Chart:
     ordered = sorted(amounts.items(), key=lambda kv: -kv[1])
     chart = Chart("Belopp per RUS-område", "Summa av belopp i miljoner kronor per område; belopp som flaggats "
                   "som avvikande är inte medräknade.", ["Område", "Miljoner kronor"],
-                  [[k, f"{v:.1f}".replace(".", ",")] for k, v in ordered])
+                  [[k, f"{v:.1f}".replace(".", ",")] for k, v in ordered], "diagram-belopp")
     return bars(chart, ordered, "miljoner kronor", fmt=lambda v: f"{v:.1f}".replace(".", ","), integers=False)
 
 
