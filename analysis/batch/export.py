@@ -16,11 +16,18 @@ def headers(perspective_names: list[str]) -> list[str]:
     return LEADING + perspective_names + TRAILING
 
 
+def swedish_number(value: Any) -> Any:
+    """80.0 → '80', 12.5 → '12,5': numbers as Excel with Swedish settings reads them."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    return value
+
+
 def write_csv(table: list[list[Any]], path: Path) -> None:
     """Semicolon-separated with a BOM, which is what Excel with Swedish settings opens correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerows(table)
+    writer.writerows([[swedish_number(cell) for cell in row] for row in table])
     path.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
 
 

@@ -180,6 +180,7 @@ def test_exports_open_in_a_spreadsheet(report, scored, tmp_path):
     assert [rows.cell(row=i, column=1).value for i in range(2, rows.max_row + 1)] == list(range(1, 9))
     lines = csv.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Prioritet;Grupp;Dokument") and len(lines) == 9
+    assert any(";660000;60;" in line for line in lines)  # whole numbers without '.0' for Swedish Excel
 
 
 def test_every_corpus_rule_has_a_swedish_title():

@@ -44,6 +44,7 @@
 
   function csvCell(value) {
     var text = value === null || value === undefined ? "" : String(value);
+    if (typeof value === "number") text = text.replace(".", ",");  // Swedish decimal comma, as in the --csv file
     return /[";\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
   document.getElementById("csv").addEventListener("click", function () {
