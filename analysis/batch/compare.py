@@ -83,7 +83,8 @@ def _item_counts(old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]],
         changed_most_first = sorted(set(before) | set(after),
                                     key=lambda i: (-abs(after[i] - before[i]), names.items.get(i, i)))
         for item in changed_most_first:
-            result.append({"framework": sv("framework_kind", prefix), "item": names.items.get(item, item),
+            label = sv("framework_kind", prefix)
+            result.append({"framework": label[:1].upper() + label[1:], "item": names.items.get(item, item),
                            "old": before[item], "new": after[item], "diff": after[item] - before[item]})
     return result
 
