@@ -373,17 +373,48 @@ def score(
 
 @app.command()
 def report(
-    results: Annotated[Path, typer.Argument(help="Output of 'policyalign score' (JSONL, CSV or Parquet)")],
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write")] = Path("report.html"),
-    title: Annotated[str, typer.Option(help="Page title")] = "Portföljrapport",
+    results: Annotated[Path | None, typer.Argument(help="Output of 'policyalign score' (JSONL, Parquet, CSV)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="HTML file to write (report.html, or compare.html)")] = None,
+    title: Annotated[str | None, typer.Option(help="Page title")] = None,
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(
+        "--compare", help="OLD NEW: two runs of the same backlog; lists the documents whose results changed")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the attention list as an Excel file")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write the attention list as CSV (';')")] = None,
 ) -> None:
-    """A self-contained HTML portfolio page: distribution over priorities, perspectives, findings, attention list."""
-    from analysis.batch.portfolio import build_report, load_flat
+    """A self-contained HTML portfolio page (attention list, charts, each document's analysis), or --compare."""
+    if compare:
+        _report_compare(compare, out or Path("compare.html"), title)
+        return
+    from analysis.batch.export import write_csv, write_xlsx
+    from analysis.batch.portfolio import build_report
 
+    if results is None:
+        raise fail("give a results file, or --compare OLD NEW")
     if not results.is_file():
         raise fail(f"{results}: file not found")
-    out.write_text(build_report(load_flat(results), title), encoding="utf-8")
-    typer.echo(f"wrote {out}", err=True)
+    out = out or Path("report.html")
+    page = build_report(results, title or "Portföljrapport", _settings())
+    out.write_text(page.html, encoding="utf-8")
+    if xlsx:
+        write_xlsx(page.table, xlsx)
+    if csv_out:
+        write_csv(page.table, csv_out)
+    typer.echo(f"wrote {out}" + "".join(f", {p}" for p in (xlsx, csv_out) if p), err=True)
+
+
+def _report_compare(runs: tuple[Path, Path], out: Path, title: str | None) -> None:
+    from analysis.batch.compare import compare, render
+    from analysis.batch.portfolio import load_flat, names_for
+
+    for path in runs:
+        if not path.is_file():
+            raise fail(f"{path}: file not found")
+    settings = _settings()
+    names = names_for(settings)
+    comparison = compare(load_flat(runs[0], settings), load_flat(runs[1], settings), names)
+    page = render(comparison, runs[0].name, runs[1].name, title or "Jämförelse av två körningar")
+    out.write_text(page, encoding="utf-8")
+    typer.echo(f"{len(comparison.changed)} documents changed, {comparison.unchanged} unchanged → {out}", err=True)
 
 
 @app.command()

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     api_keys: list[str] = Field(default_factory=list, description="When set, /v1 routes need 'Authorization: Bearer <key>'")
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    portfolio_unsure_below: float = Field(
+        default=0.5, gt=0, lt=1, description="Portfolio flag: top RUS score below this means the tool was unsure")
+    portfolio_amount_factor: float = Field(
+        default=10.0, gt=1, description="Portfolio flag: an amount this many times above or below the backlog median")
+    portfolio_min_amounts: int = Field(
+        default=5, ge=3, description="Amounts needed before the backlog median is trusted for the outlier flag")
 
     @property
     def calibrator_path(self) -> Path:

@@ -92,6 +92,13 @@ class PolicyItem(Strict):
     examples: list[str] = Field(min_length=1)
 
 
+class ProgrammePeriod(Strict):
+    """The years a strategy covers: a project period outside it is flagged in the portfolio report."""
+
+    start: date
+    end: date
+
+
 class Framework(Strict):
     id: Slug
     name: str = Field(min_length=1)
@@ -100,6 +107,7 @@ class Framework(Strict):
     source: Source
     description: str = Field(min_length=1)
     allows_none: bool = False
+    period: ProgrammePeriod | None = None
     items: list[PolicyItem] = Field(min_length=1)
 
 
