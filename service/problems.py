@@ -26,7 +26,7 @@ class Problem(BaseModel):
     errors: list[dict] | None = Field(default=None, description="Per-field validation errors")
 
 
-HTTP_TYPES = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed",
+HTTP_TYPES = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed", 409: "conflict",
               413: "payload-too-large", 415: "unsupported-media-type", 422: "validation-error"}
 TITLES = {
     "bad-request": "Bad request", "unauthorized": "Missing or wrong API key", "not-found": "Not found",
@@ -37,6 +37,9 @@ TITLES = {
     "unknown-region": "Unknown region", "unknown-item": "Unknown framework or item",
     "model-unavailable": "A model is not available", "invalid-corpus": "The policy corpus is invalid",
     "internal-error": "Internal error",
+    "conflict": "Conflict", "stale-version": "The review was changed by someone else",
+    "duplicate-case": "A case with this diarienummer exists", "invalid-review": "The review decision is not valid",
+    "invalid-cursor": "The page cursor is not valid", "database-not-migrated": "The database needs an upgrade",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -66,9 +66,17 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 
 def is_new_sqlite_file(url: str) -> bool:
+    """A SQLite file that does not exist yet or holds no table at all: nothing to lose by creating the schema."""
     parsed = make_url(url)
-    return (parsed.get_backend_name() == "sqlite" and bool(parsed.database) and parsed.database != ":memory:"
-            and not Path(parsed.database).exists())
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return False
+    path = Path(parsed.database)
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    import sqlite3
+
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
 
 
 class Store:

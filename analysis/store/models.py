@@ -55,7 +55,7 @@ class Analysis(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(Id, ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     input_name: Mapped[str | None] = mapped_column(String(500))
-    text_sha256: Mapped[str] = mapped_column(String(64))
+    text_sha256: Mapped[str | None] = mapped_column(String(64), doc="NULL when no text reached the store (bulk import)")
     text: Mapped[str | None] = mapped_column(Text, doc="The normalised text; NULL when not stored or pruned")
     result: Mapped[dict[str, Any]] = mapped_column(Json)
     corpus_version: Mapped[str] = mapped_column(String(100), index=True)

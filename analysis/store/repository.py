@@ -147,12 +147,13 @@ class Repository:
             return session.scalar(select(func.count()).select_from(Case)) or 0
 
     # ---- analyses -----------------------------------------------------------------------------
-    def add_analysis(self, case_id: int, result: AnalysisResult, *, text: str, created_by: str,
+    def add_analysis(self, case_id: int, result: AnalysisResult, *, text: str | None, created_by: str,
                      input_name: str | None = None) -> Analysis:
         """Stores the result (without the text inside it) and, when the settings allow, the text."""
         stored = result.model_copy(update={"document": result.document.model_copy(update={"text": None})})
         analysis = Analysis(
-            input_name=input_name, text_sha256=text_hash(text), text=text if self.store.settings.store_text else None,
+            input_name=input_name, text_sha256=text_hash(text) if text is not None else None,
+            text=text if self.store.settings.store_text else None,
             result=stored.model_dump(mode="json"), corpus_version=result.versions.corpus,
             software_version=result.versions.software, models=result.versions.models, region=result.versions.region,
             created_by=created_by, review={}, review_version=0, reviewed=False)

@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("id", Id, primary_key=True, autoincrement=True),
         sa.Column("case_id", Id, sa.ForeignKey("cases.id", ondelete="CASCADE", name="fk_analyses_case"), nullable=False),
         sa.Column("input_name", sa.String(500), nullable=True),
-        sa.Column("text_sha256", sa.String(64), nullable=False),
+        sa.Column("text_sha256", sa.String(64), nullable=True),
         sa.Column("text", sa.Text, nullable=True),
         sa.Column("result", Json, nullable=False),
         sa.Column("corpus_version", sa.String(100), nullable=False),
