@@ -114,19 +114,22 @@ def cases_import(
 
 
 @feedback_app.command("export")
-def feedback_export(out: Annotated[Path, typer.Option("--out", help="JSONL file to write")]) -> None:
+def feedback_export(
+    out: Annotated[Path, typer.Option("--out", help="JSONL file to write (records with a 'text' field)")],
+    texts_dir: Annotated[Path | None, typer.Option("--texts-dir", help="Also write a devset-style folder "
+                                                   "(labels.jsonl + .txt files) for 'evaluate DIR'")] = None,
+) -> None:
     """Reviewed analyses as a labelled set (only officer-confirmed fields; see analysis/feedback.py)."""
-    from analysis.feedback import export
+    from analysis.feedback import export, write_labelled_dir
 
-    repo = _repository()
-    count = 0
+    records = list(export(_repository().reviewed_analyses()))
     tmp = out.with_name(out.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as handle:
-        for record in export(repo.reviewed_analyses()):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
+        handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     tmp.replace(out)
-    typer.echo(f"wrote {count} reviewed analyses → {out}", err=True)
+    if texts_dir is not None:
+        write_labelled_dir(records, texts_dir)
+    typer.echo(f"wrote {len(records)} reviewed analyses → {out}", err=True)
 
 
 @feedback_app.command("stats")

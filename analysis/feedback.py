@@ -15,8 +15,10 @@ An analysis whose text was not stored or has been pruned cannot be a training te
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from analysis.result import AnalysisResult
@@ -122,3 +124,18 @@ def format_stats(rows: list[dict[str, Any]]) -> str:
     lines += [f"{r['corpus']:<28} {r['target']:<28} {r['decisions']:>7} {r['overrides']:>8} {r['override_rate']:>6.0%}"
               for r in rows]
     return "\n".join(lines)
+
+
+def write_labelled_dir(records: Iterable[dict[str, Any]], directory: Path) -> int:
+    """The same records as a devset-style folder (labels.jsonl with ``file`` + one .txt per text), which
+    ``evaluate DIR`` and ``models calibrate DIR`` read today."""
+    directory.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with (directory / "labels.jsonl").open("w", encoding="utf-8") as handle:
+        for record in records:
+            name = f"{record['id']}.txt"
+            (directory / name).write_text(record["text"], encoding="utf-8")
+            line = {key: value for key, value in record.items() if key != "text"} | {"file": name}
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += 1
+    return count

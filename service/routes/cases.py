@@ -196,3 +196,11 @@ async def memo(analysis_id: int, repo: Repo) -> Response:
 @page_router.get("/cases")
 async def cases_page() -> FileResponse:
     return FileResponse(WEB / "cases.html")
+
+
+@page_router.get("/cases/labels.json")
+async def labels_json() -> dict[str, dict[str, str]]:
+    """The one Swedish label table, for the cases page."""
+    from analysis.labels import labels
+
+    return labels()
