@@ -138,8 +138,8 @@ async def add_analysis(case_id: int, body: AnalysisRequest, request: Request, re
 @router.post("/cases/{case_id}/analyses/file", response_model=StoredAnalysis, status_code=201,
              summary="Analyse an uploaded PDF, DOCX or TXT file and store it in the case")
 async def add_analysis_file(case_id: int, request: Request, repo: Repo, user: User,
-                            file: UploadFile = File(description="PDF, DOCX or plain-text file"),
-                            region: str | None = Form(default=None)) -> Response:
+                            file: Annotated[UploadFile, File(description="PDF, DOCX or plain-text file")],
+                            region: Annotated[str | None, Form()] = None) -> Response:
     filename = Path(file.filename or "upload").name
     if Path(filename).suffix.lower() not in READERS:
         raise UnsupportedMediaTypeError(f"unsupported file type {Path(filename).suffix or '(none)'!r}; "

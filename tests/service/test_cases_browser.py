@@ -148,10 +148,9 @@ def _feedback_round_trip(settings, tmp_path):
     from analysis.evaluation import evaluate
     from analysis.feedback import export, write_labelled_dir
     from analysis.pipeline import Analyzer
+    from analysis.review import DecisionIn
     from analysis.store import Store
     from analysis.store.repository import Repository
-
-    from analysis.review import DecisionIn
 
     store = Store.open(settings)
     repo = Repository(store)

@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 from analysis.cli import app
 from analysis.memo import memo_text
 from analysis.review import DecisionIn
-from tests.conftest import SEED
 
 runner = CliRunner()
 
