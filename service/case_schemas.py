@@ -37,7 +37,7 @@ class CaseOut(BaseModel):
     region: str | None
     status: CaseStatus
     attention: int = Field(description="How much the latest analysis needs an officer's eye (0 = nothing flagged)")
-    needs_attention: bool
+    needs_attention: bool = Field(description="Something is flagged and the case is open (not yet reviewed)")
     analysis_count: int
     latest_analysis_id: int | None
     created_by: str
@@ -47,7 +47,7 @@ class CaseOut(BaseModel):
     @classmethod
     def of(cls, case: Case) -> CaseOut:
         return cls(id=case.id, dnr=case.dnr, title=case.title, applicant=case.applicant, region=case.region,
-                   status=case.status, attention=case.attention, needs_attention=case.attention > 0,
+                   status=case.status, attention=case.attention, needs_attention=case.attention > 0 and case.status == "open",
                    analysis_count=case.analysis_count, latest_analysis_id=case.latest_analysis_id,
                    created_by=case.created_by, created_at=utc(case.created_at), updated_at=utc(case.updated_at))
 

@@ -44,7 +44,8 @@ class Case(Base):
     analyses: Mapped[list[Analysis]] = relationship(back_populates="case", order_by="Analysis.id",
                                                     cascade="all, delete-orphan", passive_deletes=True)
 
-    __table_args__ = (Index("ix_cases_attention_id", "attention", "id"),)
+    __table_args__ = (Index("ix_cases_attention_id", "attention", "id"),
+                      Index("ix_cases_region_attention_id", "region", "attention", "id"))
 
 
 class Analysis(Base):

@@ -46,6 +46,11 @@ def utc(stamp: datetime | None) -> datetime | None:
     return stamp.replace(tzinfo=UTC) if stamp is not None and stamp.tzinfo is None else stamp
 
 
+def needs_attention():
+    """A case needs attention while its latest analysis has something flagged and no officer has reviewed it."""
+    return and_(Case.attention > 0, Case.status == "open")
+
+
 @dataclass(frozen=True)
 class CaseFilter:
     dnr: str | None = None
@@ -126,7 +131,7 @@ class Repository:
         if filters.status:
             query = query.where(Case.status == filters.status)
         if filters.needs_attention is not None:
-            query = query.where(Case.attention > 0 if filters.needs_attention else Case.attention == 0)
+            query = query.where(needs_attention() if filters.needs_attention else ~needs_attention())
         if sort == "attention":
             if cursor:
                 attention, last = _decode_cursor(cursor, sort)

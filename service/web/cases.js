@@ -13,7 +13,7 @@ function el(tag, attrs = {}, ...children) {
     else if (key.startsWith("data-") || key.startsWith("aria-")) node.setAttribute(key, value);
     else node[key] = value;
   }
-  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  for (const child of children.filter((c) => c !== null)) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   return node;
 }
 
@@ -220,7 +220,7 @@ function renderReview(stored) {
     const saved = decisions[row.target];
     const decisionId = `decision-${index}`;
     const decision = el("select", { id: decisionId, class: "decision", "aria-label": `Granskning av ${row.name}` },
-      el("option", { value: "" }, "Ej granskad"),
+      saved ? null : el("option", { value: "" }, "Ej granskad"),
       ...["accept", "reject", "replace"].map((d) => el("option", { value: d, selected: saved?.decision === d },
                                                          label("review_decision", d))));
     const value = valueInput(row, `value-${index}`, saved);

@@ -165,3 +165,27 @@ def test_a_named_api_key_is_the_reviewer(store_settings, analyzer):
         named = client.post("/v1/cases", json={"title": "x"}, headers={"Authorization": "Bearer k-intag"})
         plain = client.post("/v1/cases", json={"title": "y"}, headers={"Authorization": "Bearer plain-key"})
         assert (named.json()["created_by"], plain.json()["created_by"]) == ("intag", "api-key")
+
+
+def test_texts_past_retention_are_deleted_at_start_up(store_settings, analyzer, seed_result):
+    from sqlalchemy import update
+
+    from analysis.store import Store
+    from analysis.store.models import Analysis
+    from analysis.store.repository import Repository
+    from service.app import create_app
+
+    store = Store.open(store_settings, migrate=True)
+    repo = Repository(store)
+    case = repo.create_case(title="Gammal", created_by="anna")
+    old = repo.add_analysis(case.id, seed_result, text=seed_result.document.text, created_by="anna")
+    new = repo.add_analysis(case.id, seed_result, text=seed_result.document.text, created_by="anna")
+    with store.session() as session:
+        session.execute(update(Analysis).where(Analysis.id == old.id).values(created_at=old.created_at.replace(year=2020)))
+    store.close()
+    settings = store_settings.model_copy(update={"retention_days": 30})
+    with TestClient(create_app(settings, analyzer=analyzer)) as client:
+        assert client.get(f"/v1/analyses/{old.id}").json()["text"] is None
+        assert client.get(f"/v1/analyses/{new.id}").json()["text"] == seed_result.document.text
+        memo = memo_text(client.get(f"/v1/analyses/{old.id}/memo.docx").content)
+        assert "Underlaget saknar en sammanfattning" in memo  # no text, no quoted summary

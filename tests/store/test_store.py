@@ -31,6 +31,20 @@ def test_migrations_upgrade_from_empty_and_downgrade(database_url):
     engine.dispose()
 
 
+def test_the_migrations_build_exactly_the_models(database_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from analysis.store.models import Base
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
 def test_an_unmigrated_database_is_refused_with_one_line(store_settings):
     engine = make_engine(store_settings.database)
     with engine.begin() as connection:  # an existing, empty database (a first start creates only a new SQLite file)
@@ -112,6 +126,9 @@ def test_list_filters_and_cursor_pagination(repo, seed_result):
     assert [c.dnr for c in repo.list_cases(CaseFilter(dnr="25RS0002")).items] == ["25RS0002"]
     assert {c.region for c in repo.list_cases(CaseFilter(region="varmland")).items} == {"varmland"}
     assert [c.id for c in repo.list_cases(CaseFilter(needs_attention=True)).items] == [ids[3]]
+    analysis_id = repo.get_case(ids[3])[0].latest_analysis_id
+    repo.save_review(analysis_id, 0, [DecisionIn(target="rus", decision="accept")], "anna")
+    assert repo.list_cases(CaseFilter(needs_attention=True)).items == []  # reviewed: off the worklist
     by_attention = repo.list_cases(CaseFilter(), sort="attention", limit=2)
     assert by_attention.items[0].id == ids[3]
     rest = repo.list_cases(CaseFilter(), sort="attention", cursor=by_attention.next_cursor, limit=10)

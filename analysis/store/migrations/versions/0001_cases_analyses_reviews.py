@@ -39,6 +39,7 @@ def upgrade() -> None:
     op.create_index("ix_cases_region", "cases", ["region"])
     op.create_index("ix_cases_status", "cases", ["status"])
     op.create_index("ix_cases_attention_id", "cases", ["attention", "id"])
+    op.create_index("ix_cases_region_attention_id", "cases", ["region", "attention", "id"])
     op.create_table(
         "analyses",
         sa.Column("id", Id, primary_key=True, autoincrement=True),
