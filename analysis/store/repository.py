@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from analysis.result import AnalysisResult
@@ -57,6 +57,17 @@ class CaseFilter:
     region: str | None = None
     status: CaseStatus | None = None
     needs_attention: bool | None = None
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """A saved review, named like the Analysis columns so one serializer serves both."""
+
+    id: int
+    review_version: int
+    review: dict[str, Any]
+    reviewed_by: str | None
+    reviewed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -190,32 +201,33 @@ class Repository:
                                         .order_by(ReviewAudit.id)))
 
     # ---- reviews ------------------------------------------------------------------------------
-    def save_review(self, analysis_id: int, version: int, decisions: list[DecisionIn], who: str) -> Analysis:
+    def save_review(self, analysis_id: int, version: int, decisions: list[DecisionIn], who: str) -> ReviewState:
         """Applies decisions if ``version`` is still current; one transaction with its audit rows, so a
-        crash leaves the old review or the new one. A stale version raises StaleReviewError (409)."""
+        crash leaves the old review or the new one. A stale version raises StaleReviewError (409).
+        Reads only the columns it needs: the text and the case row are never loaded."""
         with self.store.session() as session:
-            analysis = session.get(Analysis, analysis_id)
-            if analysis is None:
+            row = session.execute(select(Analysis.result, Analysis.review, Analysis.review_version, Analysis.case_id)
+                                  .where(Analysis.id == analysis_id)).one_or_none()
+            if row is None:
                 raise CaseNotFoundError(f"no analysis {analysis_id}")
-            result = AnalysisResult.model_validate(analysis.result)
-            review, changes = self._apply(result, dict(analysis.review), decisions, who)
+            if row.review_version != version:
+                raise StaleReviewError(f"analysis {analysis_id}'s review is at version {row.review_version}, "
+                                       f"not {version}: reload it and decide again")
+            review, changes = self._apply(AnalysisResult.model_validate(row.result), dict(row.review), decisions, who)
             stamp = now()
-            updated = session.execute(
+            updated = session.execute(  # the version check again, atomically: a concurrent writer loses here
                 update(Analysis).where(Analysis.id == analysis_id, Analysis.review_version == version)
                 .values(review=review, review_version=version + 1, reviewed=bool(review), reviewed_by=who,
                         reviewed_at=stamp).execution_options(synchronize_session=False))
             if updated.rowcount != 1:
-                raise StaleReviewError(f"analysis {analysis_id}'s review is at version {analysis.review_version}, "
-                                       f"not {version}: reload it and decide again")
-            session.add_all(ReviewAudit(analysis_id=analysis_id, target=target, who=who, at=stamp, version=version + 1,
-                                        before=before, after=after) for target, before, after in changes)
-            case = session.get(Case, analysis.case_id)
-            if case.latest_analysis_id == analysis_id and case.status == "open" and review:
-                case.status = "reviewed"
-            case.updated_at = stamp
-            session.flush()
-            session.refresh(analysis)
-            return analysis
+                raise StaleReviewError(f"analysis {analysis_id}'s review changed while saving: reload it and decide again")
+            session.execute(insert(ReviewAudit), [
+                {"analysis_id": analysis_id, "target": target, "who": who, "at": stamp, "version": version + 1,
+                 "before": before, "after": after} for target, before, after in changes])
+            session.execute(update(Case).where(Case.id == row.case_id).values(updated_at=stamp))
+            session.execute(update(Case).where(Case.id == row.case_id, Case.latest_analysis_id == analysis_id,
+                                               Case.status == "open").values(status="reviewed"))
+            return ReviewState(analysis_id, version + 1, review, who, stamp)
 
     @staticmethod
     def _apply(result: AnalysisResult, review: dict[str, Any], decisions: list[DecisionIn],
