@@ -3,7 +3,7 @@
 Export format: one JSON line per reviewed analysis in the labelled-set schema of
 tests/data/devset/labels.jsonl (id, kind, rus [primary first], national, orientation, perspectives,
 facts {amount_sek, share_percent, start, end}, share_above_limit, budget_missing) plus ``text`` (the
-document text) and ``source`` (where it came from).
+document text), ``group`` (the case, for grouped cross-validation) and ``source`` (where it came from).
 
 Only what an officer confirmed is a label. A field the officer accepted takes the analysis's value; one
 replaced takes the officer's value; a field not decided, or rejected without a replacement, is left out of
@@ -44,7 +44,10 @@ def feedback_record(analysis: Analysis, limit: float = DEFAULT_SHARE_LIMIT) -> d
         return None
     result = AnalysisResult.model_validate(analysis.result)
     view = reviewed(result, analysis.review)
-    record: dict[str, Any] = {"id": f"analysis-{analysis.id}", "kind": result.document.kind}
+    # One group per case: an application and its komplettering are near-duplicates, so cross-validation
+    # must keep them on the same side.
+    record: dict[str, Any] = {"id": f"analysis-{analysis.id}", "kind": result.document.kind,
+                              "group": f"case-{analysis.case_id}"}
     unconfirmed: list[str] = []
     for kind in FRAMEWORK_TARGETS:
         if kind not in view:
