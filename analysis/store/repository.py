@@ -87,7 +87,7 @@ def _decode_cursor(cursor: str, sort: CaseSort) -> list[int]:
     except (ValueError, UnicodeDecodeError):
         raise InvalidCursorError("the cursor is not one this API gave out") from None
     if not (isinstance(key, list) and len(key) == (2 if sort == "attention" else 1)
-            and all(isinstance(k, int) for k in key)):
+            and all(isinstance(k, int) and 0 <= k < 2**62 for k in key)):
         raise InvalidCursorError("the cursor does not fit this sort order")
     return key
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path as PathParam, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from analysis.compare import Comparison, compare
@@ -65,6 +65,9 @@ def current_user(request: Request) -> str:
 
 
 Repo = Annotated[Repository, Depends(repository)]
+MAX_ID = 2**62  # ids beyond what a BIGINT holds are refused as 422, not sent to the database
+CaseId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+AnalysisId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 User = Annotated[str, Depends(current_user)]
 
 
@@ -92,17 +95,17 @@ async def create_case(body: CaseIn, repo: Repo, user: User, request: Request) ->
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail, summary="A case with the history of its analyses")
-async def read_case(case_id: int, repo: Repo) -> CaseDetail:
+async def read_case(case_id: CaseId, repo: Repo) -> CaseDetail:
     case, analyses = await _db(repo.get_case, case_id, with_analyses=True)
     return CaseDetail(**CaseOut.of(case).model_dump(), analyses=[AnalysisSummary.of(a) for a in analyses])
 
 
 @router.patch("/cases/{case_id}", response_model=CaseOut, summary="Change a case's status")
-async def patch_case(case_id: int, body: CasePatch, repo: Repo) -> CaseOut:
+async def patch_case(case_id: CaseId, body: CasePatch, repo: Repo) -> CaseOut:
     return CaseOut.of(await _db(repo.set_status, case_id, body.status))
 
 
-async def _store(request: Request, repo: Repository, case_id: int, user: str, work, input_name: str | None) -> Response:
+async def _store(request: Request, repo: Repository, case_id: CaseId, user: str, work, input_name: str | None) -> Response:
     case, _ = await _db(repo.get_case, case_id)  # 404 before spending CPU on the analysis
     try:
         result: AnalysisResult = await to_thread.run_sync(work, case.region, limiter=request.app.state.limiter)
@@ -125,7 +128,7 @@ def _with_text(body: AnalysisRequest, case_region: str | None) -> AnalysisReques
 
 @router.post("/cases/{case_id}/analyses", response_model=StoredAnalysis, status_code=201,
              summary="Analyse a text or form fields and store it in the case")
-async def add_analysis(case_id: int, body: AnalysisRequest, request: Request, repo: Repo, user: User) -> Response:
+async def add_analysis(case_id: CaseId, body: AnalysisRequest, request: Request, repo: Repo, user: User) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
     name = body.title if body.fields is not None else None
 
@@ -137,7 +140,7 @@ async def add_analysis(case_id: int, body: AnalysisRequest, request: Request, re
 
 @router.post("/cases/{case_id}/analyses/file", response_model=StoredAnalysis, status_code=201,
              summary="Analyse an uploaded PDF, DOCX or TXT file and store it in the case")
-async def add_analysis_file(case_id: int, request: Request, repo: Repo, user: User,
+async def add_analysis_file(case_id: CaseId, request: Request, repo: Repo, user: User,
                             file: Annotated[UploadFile, File(description="PDF, DOCX or plain-text file")],
                             region: Annotated[str | None, Form()] = None) -> Response:
     filename = Path(file.filename or "upload").name
@@ -154,8 +157,8 @@ async def add_analysis_file(case_id: int, request: Request, repo: Repo, user: Us
 
 
 @router.get("/cases/{case_id}/compare", response_model=Comparison, summary="What changed between two analyses")
-async def compare_analyses(case_id: int, repo: Repo, before: Annotated[int, Query(alias="from")],
-                           after: Annotated[int, Query(alias="to")]) -> Comparison:
+async def compare_analyses(case_id: CaseId, repo: Repo, before: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+                           after: Annotated[int, Query(alias="to", ge=1, le=MAX_ID)]) -> Comparison:
     old, new = await _db(repo.get_analysis, before), await _db(repo.get_analysis, after)
     for analysis in (old, new):
         if analysis.case_id != case_id:
@@ -165,25 +168,25 @@ async def compare_analyses(case_id: int, repo: Repo, before: Annotated[int, Quer
 
 # ---- stored analyses -------------------------------------------------------------------------------
 @router.get("/analyses/{analysis_id}", response_model=StoredAnalysis, summary="A stored analysis with its review")
-async def read_analysis(analysis_id: int, repo: Repo) -> Response:
+async def read_analysis(analysis_id: AnalysisId, repo: Repo) -> Response:
     analysis = await _db(repo.get_analysis, analysis_id)
     return Response(StoredAnalysis.of(analysis).model_dump_json(), media_type="application/json")
 
 
 @router.put("/analyses/{analysis_id}/review", response_model=ReviewOut,
             summary="Accept, reject or replace suggestions (send the version you read; a stale one gets 409)")
-async def save_review(analysis_id: int, body: ReviewIn, repo: Repo, user: User) -> ReviewOut:
+async def save_review(analysis_id: AnalysisId, body: ReviewIn, repo: Repo, user: User) -> ReviewOut:
     return ReviewOut.of(await _db(repo.save_review, analysis_id, body.version, body.decisions, user))
 
 
 @router.get("/analyses/{analysis_id}/review/audit", response_model=list[AuditOut], summary="Every review change")
-async def review_audit(analysis_id: int, repo: Repo) -> list[AuditOut]:
+async def review_audit(analysis_id: AnalysisId, repo: Repo) -> list[AuditOut]:
     return [AuditOut.of(row) for row in await _db(repo.audit, analysis_id)]
 
 
 @router.get("/analyses/{analysis_id}/memo.docx", summary="Draft tjänsteskrivelse (DOCX) from the reviewed analysis",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
-async def memo(analysis_id: int, repo: Repo) -> Response:
+async def memo(analysis_id: AnalysisId, repo: Repo) -> Response:
     from analysis.memo import MemoInput, build_memo
 
     analysis = await _db(repo.get_analysis, analysis_id)

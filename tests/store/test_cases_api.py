@@ -52,6 +52,10 @@ def test_errors_are_problem_json(api):
         (api.get("/v1/cases/99999"), 404, "not-found"),
         (api.get("/v1/analyses/99999"), 404, "not-found"),
         (api.get("/v1/cases", params={"cursor": "@@not-a-cursor"}), 422, "invalid-cursor"),
+        (api.get("/v1/cases", params={"cursor": "WzEwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMF0"}), 422, "invalid-cursor"),
+        (api.get(f"/v1/cases/{10**30}"), 422, "validation-error"),
+        (api.get(f"/v1/analyses/{2**63}/memo.docx"), 422, "validation-error"),
+        (api.get("/v1/cases/1/compare", params={"from": 1, "to": 10**20}), 422, "validation-error"),
         (api.post("/v1/cases", json={"title": ""}), 422, "validation-error"),
         (api.post("/v1/cases", json={"title": "x", "region": "atlantis"}), 422, "unknown-region"),
     ]:

@@ -89,3 +89,16 @@ def test_cases_import_from_score_jsonl(repo, env, seed_result, tmp_path):
     assert "2 analyses imported into cases (1 new cases); 1 error rows skipped, 1 unreadable lines" in done.output
     case = repo.case_by_dnr("25RS0100")
     assert case.analysis_count == 2 and case.title == "a" and case.attention > 0
+
+
+def test_serve_refuses_an_unmigrated_database_with_one_line(database_url):
+    from sqlalchemy import text
+
+    from analysis.store.db import make_engine
+
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE unrelated (id INTEGER)"))
+    engine.dispose()
+    done = runner.invoke(app, ["serve", "--port", "1"], env={"POLICYALIGN_DATABASE_URL": database_url})
+    assert done.exit_code == 2 and done.output.count("\n") == 1 and "run 'policyalign db upgrade'" in done.output
