@@ -122,14 +122,17 @@ def feedback_export(
     """Reviewed analyses as a labelled set (only officer-confirmed fields; see analysis/feedback.py)."""
     from analysis.feedback import export, write_labelled_dir
 
-    records = list(export(_repository().reviewed_analyses()))
+    count = 0
     tmp = out.with_name(out.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    with tmp.open("w", encoding="utf-8") as handle:  # streamed: one analysis in memory at a time
+        for record in export(_repository().reviewed_analyses()):
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
     tmp.replace(out)
     if texts_dir is not None:
-        write_labelled_dir(records, texts_dir)
-    typer.echo(f"wrote {len(records)} reviewed analyses → {out}", err=True)
+        with out.open(encoding="utf-8") as handle:
+            write_labelled_dir((json.loads(line) for line in handle), texts_dir)
+    typer.echo(f"wrote {count} reviewed analyses → {out}", err=True)
 
 
 @feedback_app.command("stats")

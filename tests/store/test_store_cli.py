@@ -57,8 +57,10 @@ def test_feedback_export_holds_only_confirmed_labels_and_stats(repo, env, seed_r
         DecisionIn(target="amount_sek", decision="replace", value=1200000),
         DecisionIn(target="share_percent", decision="accept")], "anna")
     out = tmp_path / "feedback.jsonl"
-    done = runner.invoke(app, ["feedback", "export", "--out", str(out)], env=env)
+    done = runner.invoke(app, ["feedback", "export", "--out", str(out), "--texts-dir", str(tmp_path / "set")], env=env)
     assert done.exit_code == 0, done.output
+    labels = json.loads((tmp_path / "set" / "labels.jsonl").read_text(encoding="utf-8"))
+    assert "text" not in labels and (tmp_path / "set" / labels["file"]).read_text(encoding="utf-8").startswith("Medfin")
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["source"]["analysis_id"] for r in records] == [analysis.id] and unreviewed.id != analysis.id
     record = records[0]
