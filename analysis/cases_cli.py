@@ -15,7 +15,8 @@ from analysis.errors import PolicyAlignError
 
 db_app = typer.Typer(help="The case database: migrate, show the revision, prune old texts.", no_args_is_help=True)
 cases_app = typer.Typer(help="Cases: import bulk results as a worklist.", no_args_is_help=True)
-feedback_app = typer.Typer(help="Officer reviews as labelled data, and how often officers override.", no_args_is_help=True)
+feedback_app = typer.Typer(help="Officer reviews as labelled data, and how often officers override.",
+                           no_args_is_help=True)
 EXIT_USAGE = 2
 
 
@@ -71,7 +72,8 @@ def db_current() -> None:
         raise fail(f"cannot read the database: {type(error).__name__}: {str(error).splitlines()[0]}") from None
     finally:
         engine.dispose()
-    typer.echo(f"current: {current or 'none (empty)'}; head: {head}" + ("" if current == head else " (run 'policyalign db upgrade')"))
+    hint = "" if current == head else " (run 'policyalign db upgrade')"
+    typer.echo(f"current: {current or 'none (empty)'}; head: {head}{hint}")
 
 
 @db_app.command("downgrade")
@@ -88,7 +90,8 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision; 
 
 
 @db_app.command("prune")
-def db_prune(days: Annotated[int | None, typer.Option(help="Delete texts older than this (default: POLICYALIGN_RETENTION_DAYS)")] = None) -> None:
+def db_prune(days: Annotated[int | None, typer.Option(
+        help="Delete texts older than this (default: POLICYALIGN_RETENTION_DAYS)")] = None) -> None:
     """Delete stored document texts past the retention period; hashes, results and reviews stay."""
     repo = _repository()
     days = days or repo.store.settings.retention_days
@@ -101,7 +104,8 @@ def db_prune(days: Annotated[int | None, typer.Option(help="Delete texts older t
 def cases_import(
     results: Annotated[Path, typer.Argument(help="JSONL from 'policyalign score … --format jsonl'")],
     column: Annotated[str, typer.Option(help="Row field that keys the case (the score run's --id-column)")] = "id",
-    as_dnr: Annotated[bool, typer.Option("--as-dnr/--no-dnr", help="The key is the case's diarienummer (one case per key)")] = True,
+    as_dnr: Annotated[bool, typer.Option("--as-dnr/--no-dnr",
+                                         help="The key is the case's diarienummer (one case per key)")] = True,
 ) -> None:
     """Bring a scored backlog into cases, one analysis per ok row; sort the page by attention to work it."""
     from analysis.store.importer import import_results
@@ -136,7 +140,7 @@ def feedback_export(
 
 
 @feedback_app.command("stats")
-def feedback_stats(as_json: Annotated[bool, typer.Option("--json", help="JSON rows instead of a table")] = False) -> None:
+def feedback_stats(as_json: Annotated[bool, typer.Option("--json", help="JSON rows, not a table")] = False) -> None:
     """How often officers override each framework, perspective and fact, per corpus version."""
     from analysis.feedback import format_stats, override_stats
 

@@ -69,7 +69,8 @@ def compare(before: AnalysisResult, after: AnalysisResult, before_id: int = 0, a
     perspectives = [ValueChange(id=p, before=old_status.get(p), after=new_status.get(p))
                     for p in dict.fromkeys([*old_status, *new_status]) if old_status.get(p) != new_status.get(p)]
     old_facts, new_facts = _facts(before), _facts(after)
-    facts = [ValueChange(id=k, before=old_facts[k], after=new_facts[k]) for k in old_facts if old_facts[k] != new_facts[k]]
+    facts = [ValueChange(id=k, before=old_facts[k], after=new_facts[k])
+             for k in old_facts if old_facts[k] != new_facts[k]]
     old_rules, new_rules = {f.rule for f in before.findings}, {f.rule for f in after.findings}
     return Comparison(before=before_id, after=after_id, areas=areas, perspectives=perspectives, facts=facts,
                       findings_added=sorted(new_rules - old_rules), findings_removed=sorted(old_rules - new_rules))

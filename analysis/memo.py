@@ -126,7 +126,8 @@ class MemoWriter:
         applicant = self.memo.applicant or self.words["applicant_missing"]
         title = self.memo.title or self.memo.result.document.id
         self.para(words["grant"].format(
-            applicant=_check(applicant, self.memo.applicant is not None), share=_check(_share(share.value), share.confirmed),
+            applicant=_check(applicant, self.memo.applicant is not None),
+            share=_check(_share(share.value), share.confirmed),
             amount=_check(_amount(amount.value), amount.confirmed), title=title))
         self.para(_check(words["financing"], False))
         start, end = (period.value or {}).get("start"), (period.value or {}).get("end")
@@ -175,7 +176,8 @@ class MemoWriter:
             if item.decision == "reject":
                 self.para(_check(words["rejected"].format(name=perspective.name), False))
                 continue
-            line = words["status"].format(name=perspective.name, status=sv("perspective_status", item.value).capitalize())
+            status = sv("perspective_status", item.value).capitalize()
+            line = words["status"].format(name=perspective.name, status=status)
             reasons = perspective.reasons if item.value == perspective.status else []
             officer = [words["officer"].format(comment=item.comment)] if item.comment else []
             self.para(_check(" ".join([line, *reasons, *officer]), item.confirmed))

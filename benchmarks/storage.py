@@ -78,7 +78,8 @@ def bench(name: str, url: str, result, args) -> None:
         reviews.append(timed(repo.save_review, analysis_id, version, [decision], "bench")[0])
     save_ms = sorted(ms for ms, _ in saves)
     print(f"{name}: {repo.count_cases()} cases")
-    print(f"  save an analysis:  p50 {statistics.median(save_ms):6.2f} ms, p95 {save_ms[int(0.95 * len(save_ms))]:6.2f} ms "
+    p95 = save_ms[int(0.95 * len(save_ms))]
+    print(f"  save an analysis:  p50 {statistics.median(save_ms):6.2f} ms, p95 {p95:6.2f} ms "
           f"({args.saves} saves, seed result {len(result.model_dump_json()) // 1024} KB + text)")
     print(f"  save a review:     p50 {statistics.median(reviews):6.2f} ms")
     for label, filters, sort in [("recent", CaseFilter(), "recent"), ("attention", CaseFilter(), "attention"),
@@ -115,7 +116,8 @@ def main() -> None:
     cluster = Cluster(bin_dir)
     try:
         cluster.start()
-        bench(f"PostgreSQL ({bin_dir.parent.name}, throwaway cluster, fsync off)", cluster.create_database(), result, args)
+        name = f"PostgreSQL ({bin_dir.parent.name}, throwaway cluster, fsync off)"
+        bench(name, cluster.create_database(), result, args)
     finally:
         cluster.stop()
 

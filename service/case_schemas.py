@@ -47,7 +47,8 @@ class CaseOut(BaseModel):
     @classmethod
     def of(cls, case: Case) -> CaseOut:
         return cls(id=case.id, dnr=case.dnr, title=case.title, applicant=case.applicant, region=case.region,
-                   status=case.status, attention=case.attention, needs_attention=case.attention > 0 and case.status == "open",
+                   status=case.status, attention=case.attention,
+                   needs_attention=case.attention > 0 and case.status == "open",
                    analysis_count=case.analysis_count, latest_analysis_id=case.latest_analysis_id,
                    created_by=case.created_by, created_at=utc(case.created_at), updated_at=utc(case.updated_at))
 

@@ -34,7 +34,7 @@ class Case(Base):
     applicant: Mapped[str | None] = mapped_column(String(500))
     region: Mapped[str | None] = mapped_column(String(100), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
-    attention: Mapped[int] = mapped_column(Integer, default=0, doc="How much the latest analysis needs an officer's eye")
+    attention: Mapped[int] = mapped_column(Integer, default=0, doc="How much the latest analysis needs a look")
     analysis_count: Mapped[int] = mapped_column(Integer, default=0)
     latest_analysis_id: Mapped[int | None] = mapped_column(Id)
     created_by: Mapped[str] = mapped_column(String(200))

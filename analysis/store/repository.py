@@ -115,8 +115,8 @@ class Repository:
             case = session.get(Case, case_id)
             if case is None:
                 raise CaseNotFoundError(f"no case {case_id}")
-            analyses = list(session.scalars(select(Analysis).where(Analysis.case_id == case_id).order_by(Analysis.id))) \
-                if with_analyses else []
+            query = select(Analysis).where(Analysis.case_id == case_id).order_by(Analysis.id)
+            analyses = list(session.scalars(query)) if with_analyses else []
             return case, analyses
 
     def case_by_dnr(self, dnr: str) -> Case | None:
@@ -220,7 +220,8 @@ class Repository:
                 .values(review=review, review_version=version + 1, reviewed=bool(review), reviewed_by=who,
                         reviewed_at=stamp).execution_options(synchronize_session=False))
             if updated.rowcount != 1:
-                raise StaleReviewError(f"analysis {analysis_id}'s review changed while saving: reload it and decide again")
+                raise StaleReviewError(f"analysis {analysis_id}'s review changed while saving: "
+                                       "reload it and decide again")
             session.execute(insert(ReviewAudit), [
                 {"analysis_id": analysis_id, "target": target, "who": who, "at": stamp, "version": version + 1,
                  "before": before, "after": after} for target, before, after in changes])

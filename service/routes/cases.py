@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Annotated
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, File, Form, Path as PathParam, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from analysis.compare import Comparison, compare
@@ -41,7 +42,8 @@ from service.security import require_api_key
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ERRORS = {code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 404, 409, 413, 415, 422)}
+ERRORS = {code: {"model": Problem, "content": {"application/problem+json": {}}}
+          for code in (401, 404, 409, 413, 415, 422)}
 router = APIRouter(prefix="/v1", tags=["cases"], dependencies=[Depends(require_api_key)], responses=ERRORS)
 page_router = APIRouter(include_in_schema=False)
 
@@ -105,7 +107,8 @@ async def patch_case(case_id: CaseId, body: CasePatch, repo: Repo) -> CaseOut:
     return CaseOut.of(await _db(repo.set_status, case_id, body.status))
 
 
-async def _store(request: Request, repo: Repository, case_id: CaseId, user: str, work, input_name: str | None) -> Response:
+async def _store(request: Request, repo: Repository, case_id: int, user: str, work,
+                 input_name: str | None) -> Response:
     case, _ = await _db(repo.get_case, case_id)  # 404 before spending CPU on the analysis
     try:
         result: AnalysisResult = await to_thread.run_sync(work, case.region, limiter=request.app.state.limiter)

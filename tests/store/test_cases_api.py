@@ -30,7 +30,8 @@ def _case(api, **fields) -> dict:
 
 
 def _analyse_seed(api, case_id: int) -> dict:
-    response = api.post(f"/v1/cases/{case_id}/analyses/file", files={"file": (SEED.name, SEED.read_bytes(), "text/plain")},
+    upload = {"file": (SEED.name, SEED.read_bytes(), "text/plain")}
+    response = api.post(f"/v1/cases/{case_id}/analyses/file", files=upload,
                         headers={"X-Remote-User": "anna"})
     assert response.status_code == 201, response.text
     return response.json()
@@ -97,7 +98,8 @@ def test_analyse_review_memo_and_audit(api):
     assert api.get(f"/v1/analyses/{stored['id']}").json()["review"]["decisions"]["amount_sek"]["value"] == 1200000
 
     audit = api.get(f"/v1/analyses/{stored['id']}/review/audit").json()
-    assert [(a["target"], a["who"], a["before"]) for a in audit] == [("rus", "bertil", None), ("amount_sek", "bertil", None)]
+    assert [(a["target"], a["who"], a["before"]) for a in audit] == [("rus", "bertil", None),
+                                                                      ("amount_sek", "bertil", None)]
 
     memo = api.get(f"/v1/analyses/{stored['id']}/memo.docx")
     assert memo.status_code == 200 and memo.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -185,7 +187,8 @@ def test_texts_past_retention_are_deleted_at_start_up(store_settings, analyzer, 
     old = repo.add_analysis(case.id, seed_result, text=seed_result.document.text, created_by="anna")
     new = repo.add_analysis(case.id, seed_result, text=seed_result.document.text, created_by="anna")
     with store.session() as session:
-        session.execute(update(Analysis).where(Analysis.id == old.id).values(created_at=old.created_at.replace(year=2020)))
+        session.execute(update(Analysis).where(Analysis.id == old.id)
+                        .values(created_at=old.created_at.replace(year=2020)))
     store.close()
     settings = store_settings.model_copy(update={"retention_days": 30})
     with TestClient(create_app(settings, analyzer=analyzer)) as client:

@@ -56,6 +56,7 @@ def test_kill_during_review_writes_leaves_a_whole_review(repo, store, seed_resul
         assert {entry["comment"] for entry in stored.review.values()} == {f"gen {version}"}
         assert set(stored.review) == set(targets)
         with store.session() as session:
-            rows = session.scalar(select(func.count()).select_from(ReviewAudit).where(ReviewAudit.analysis_id == analysis.id))
-            newest = session.scalar(select(func.max(ReviewAudit.version)).where(ReviewAudit.analysis_id == analysis.id))
+            mine = ReviewAudit.analysis_id == analysis.id
+            rows = session.scalar(select(func.count()).select_from(ReviewAudit).where(mine))
+            newest = session.scalar(select(func.max(ReviewAudit.version)).where(mine))
         assert rows == version * len(targets) and newest == version

@@ -68,7 +68,8 @@ def test_feedback_export_holds_only_confirmed_labels_and_stats(repo, env, seed_r
     assert record["perspectives"] == {"miljo": "absent"}
     assert record["facts"] == {"amount_sek": 1200000, "share_percent": 50.0}
     assert record["share_above_limit"] is False and "budget_missing" not in record
-    assert {"orientation", "national", "start", "end", "budget_missing", "perspective:barn"} <= set(record["unconfirmed"])
+    expected = {"orientation", "national", "start", "end", "budget_missing", "perspective:barn"}
+    assert expected <= set(record["unconfirmed"])
     assert record["text"].startswith("Medfinansiering") and record["kind"] == "decision"
 
     stats = runner.invoke(app, ["feedback", "stats", "--json"], env=env)

@@ -43,7 +43,8 @@ def upgrade() -> None:
     op.create_table(
         "analyses",
         sa.Column("id", Id, primary_key=True, autoincrement=True),
-        sa.Column("case_id", Id, sa.ForeignKey("cases.id", ondelete="CASCADE", name="fk_analyses_case"), nullable=False),
+        sa.Column("case_id", Id, sa.ForeignKey("cases.id", ondelete="CASCADE", name="fk_analyses_case"),
+                  nullable=False),
         sa.Column("input_name", sa.String(500), nullable=True),
         sa.Column("text_sha256", sa.String(64), nullable=True),
         sa.Column("text", sa.Text, nullable=True),
