@@ -146,7 +146,7 @@ def test_officer_reviews_a_case_and_gets_the_memo(cases_server, chrome, download
 
 def _feedback_round_trip(settings, tmp_path):
     """The review just made, exported as labels, is scored by the evaluation."""
-    from analysis.evaluation import evaluate
+    from analysis.evaluation import evaluate, fit_shipped_calibrator
     from analysis.feedback import export, write_labelled_dir
     from analysis.pipeline import Analyzer
     from analysis.review import DecisionIn
@@ -165,6 +165,9 @@ def _feedback_round_trip(settings, tmp_path):
     assert records[0]["rus"] == ["naringsliv-och-entreprenorskap"] and "miljo" not in records[0]["perspectives"]
     assert "perspective:miljo" in records[0]["unconfirmed"]
     write_labelled_dir(records, tmp_path / "feedback")
-    report = evaluate(Analyzer.create(settings.model_copy(update={"embedder": "fake"})), tmp_path / "feedback")
+    analyzer = Analyzer.create(settings.model_copy(update={"embedder": "fake"}))
+    report = evaluate(analyzer, tmp_path / "feedback")
     assert report["texts"] == 2 and report["facts"]["amount_sek"]["n"] == 2
     assert report["facts"]["amount_sek"]["exact"] == 0.5  # the officer's 1 200 000 is not the text's 1 493 000
+    calibrator = fit_shipped_calibrator(analyzer, tmp_path / "feedback")  # what 'models calibrate DIR' fits
+    assert calibrator.meta["trained_on"].startswith("2 labelled texts")
