@@ -7,6 +7,7 @@ Database calls are short and synchronous, so they run in the thread pool, off th
 from __future__ import annotations
 
 import hmac
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -195,7 +196,8 @@ async def memo(analysis_id: AnalysisId, repo: Repo) -> Response:
     analysis = await _db(repo.get_analysis, analysis_id)
     case, _ = await _db(repo.get_case, analysis.case_id)
     data = await to_thread.run_sync(build_memo, MemoInput.of_stored(analysis, case))
-    filename = f"tjansteskrivelse-{case.dnr or case.id}-{analysis.id}.docx".replace("/", "-")
+    # The diarienummer is user input: only safe ASCII goes into the header.
+    filename = re.sub(r"[^A-Za-z0-9._-]+", "-", f"tjansteskrivelse-{case.dnr or case.id}-{analysis.id}") + ".docx"
     return Response(data, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

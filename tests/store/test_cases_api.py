@@ -111,6 +111,14 @@ def test_analyse_review_memo_and_audit(api):
         assert heading in text
 
 
+def test_memo_file_name_is_safe_for_any_dnr(api):
+    stored = _analyse_seed(api, _case(api, dnr='25RS 1/2 – "ö"\r\nX-Evil: 1')["id"])
+    memo = api.get(f"/v1/analyses/{stored['id']}/memo.docx")
+    assert memo.status_code == 200 and "X-Evil" not in memo.headers
+    expected = f'attachment; filename="tjansteskrivelse-25RS-1-2-X-Evil-1-{stored["id"]}.docx"'
+    assert memo.headers["content-disposition"] == expected
+
+
 def test_invalid_review_is_422(api):
     stored = _analyse_seed(api, _case(api)["id"])
     response = api.put(f"/v1/analyses/{stored['id']}/review",
