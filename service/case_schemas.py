@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from analysis.result import AnalysisResult
 from analysis.review import DecisionIn
@@ -18,10 +18,11 @@ class CaseIn(BaseModel):
         {"dnr": "25RS1234", "title": "Tech-kluster Örebro län", "applicant": "Region Örebro Innovation AB",
          "region": "orebro"}]})
 
-    title: str = Field(min_length=1, max_length=500)
-    dnr: str | None = Field(default=None, min_length=1, max_length=100, description="Diarienummer, unique")
-    applicant: str | None = Field(default=None, max_length=500)
-    region: str | None = Field(default=None, max_length=100)
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    dnr: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = Field(
+        default=None, description="Diarienummer, unique")
+    applicant: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
 
 
 class CasePatch(BaseModel):

@@ -58,6 +58,7 @@ def test_errors_are_problem_json(api):
         (api.get(f"/v1/analyses/{2**63}/memo.docx"), 422, "validation-error"),
         (api.get("/v1/cases/1/compare", params={"from": 1, "to": 10**20}), 422, "validation-error"),
         (api.post("/v1/cases", json={"title": ""}), 422, "validation-error"),
+        (api.post("/v1/cases", json={"title": "x", "dnr": "   "}), 422, "validation-error"),
         (api.post("/v1/cases", json={"title": "x", "region": "atlantis"}), 422, "unknown-region"),
     ]:
         assert response.status_code == status, response.text
