@@ -317,6 +317,9 @@ def serve(
     except CorpusError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    from analysis.cases_cli import _repository
+
+    _repository().store.close()  # refuse an unmigrated database with one line, before any worker starts
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False)
 
@@ -423,6 +426,15 @@ def openapi() -> None:
     from service.app import create_app
 
     typer.echo(json.dumps(create_app().openapi(), ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def _register_case_commands() -> None:
+    from analysis.cases_cli import register
+
+    register(app)
+
+
+_register_case_commands()
 
 
 def main() -> None:

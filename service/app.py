@@ -24,7 +24,7 @@ from service import docs, problems
 from service.limits import BodySizeLimit
 from service.logs import configure_logging
 from service.metrics import Metrics, ObserveRequests
-from service.routes import analyses, health, policies
+from service.routes import analyses, cases, health, policies
 
 WEB = Path(__file__).parent / "web"
 log = logging.getLogger("policyalign.service")
@@ -37,6 +37,19 @@ problem; `title_sv`/`detail_sv` carry Swedish text for officers. Evidence offset
 into `document.text` (include_text=true), not UTF-16 units."""
 
 
+def open_repository(settings: Settings):
+    """The case store; refuses (DatabaseNotMigratedError) a database not at the shipped migration head.
+    Texts past the retention period are deleted here, at every start."""
+    from analysis.store import Store
+    from analysis.store.repository import Repository
+
+    repository = Repository(Store.open(settings))
+    if settings.retention_days:
+        pruned = repository.prune_texts(settings.retention_days)
+        log.info("retention", extra={"texts_deleted": pruned, "retention_days": settings.retention_days})
+    return repository
+
+
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -45,12 +58,14 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     async def lifespan(app: FastAPI):
         app.state.analyzer = analyzer or Analyzer.create(settings)
         await to_thread.run_sync(app.state.analyzer.warm_up)
+        app.state.repository = await to_thread.run_sync(open_repository, settings)
         # Models, corpus and caches live as long as the process: move them out of the cyclic GC's
         # reach, or every full collection walks millions of objects and stalls a request for ~0.4 s.
         gc.collect()
         gc.freeze()
         log.info("ready", extra={"corpus": app.state.analyzer.corpus.version})
         yield
+        app.state.repository.store.close()
 
     app = FastAPI(title="policyalign", version=software_version(), description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
@@ -71,6 +86,8 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.include_router(analyses.router)
     app.include_router(policies.router)
     app.include_router(health.router)
+    app.include_router(cases.router)
+    app.include_router(cases.page_router)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
     docs.install(app, settings)
 

@@ -29,7 +29,8 @@ log = logging.getLogger("policyalign.service")
 ProblemId = Literal[
     "bad-request", "unauthorized", "not-found", "method-not-allowed", "payload-too-large", "unsupported-media-type",
     "validation-error", "unreadable-document", "empty-document", "language-not-supported", "document-too-large",
-    "too-many-items", "unknown-region", "unknown-item", "model-unavailable", "invalid-corpus", "internal-error"]
+    "too-many-items", "unknown-region", "unknown-item", "model-unavailable", "invalid-corpus", "internal-error",
+    "conflict", "stale-version", "duplicate-case", "invalid-review", "invalid-cursor", "database-not-migrated"]
 
 # English title and what it means, for integrators (the problem page and `title`).
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -51,8 +52,15 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "model-unavailable": ("A model is not available", "A model artefact is missing; models never download at run time."),
     "invalid-corpus": ("The policy corpus is invalid", "The corpus failed validation; the service cannot analyse."),
     "internal-error": ("Internal error", "An unexpected error; it is logged with the request id."),
+    "conflict": ("Conflict", "The request conflicts with the stored state."),
+    "stale-version": ("The review was changed by someone else", "Reload the analysis and apply the change to the "
+                      "current version (optimistic concurrency: send the version you read)."),
+    "duplicate-case": ("A case with this diarienummer exists", "Open the existing case instead of creating one."),
+    "invalid-review": ("The review decision is not valid", "The decision or its replacement value does not fit the field."),
+    "invalid-cursor": ("The page cursor is not valid", "Use the cursor from the previous page unchanged."),
+    "database-not-migrated": ("The database needs an upgrade", "Run 'policyalign db upgrade' before starting the service."),
 }
-HTTP_TYPES = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed",
+HTTP_TYPES = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed", 409: "conflict",
               413: "payload-too-large", 415: "unsupported-media-type", 422: "validation-error"}
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
 HOST = re.compile(r"^[A-Za-z0-9.\-]{1,253}(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?$")

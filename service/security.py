@@ -8,7 +8,7 @@ from fastapi import HTTPException, Request
 
 
 def require_api_key(request: Request) -> None:
-    keys: list[str] = request.app.state.settings.api_keys
+    keys: list[str] = request.app.state.settings.accepted_api_keys
     if not keys:
         return
     header = request.headers.get("authorization", "")
