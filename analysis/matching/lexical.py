@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem, Term
 from analysis.document import Document
 from analysis.matching.base import ItemScore, top_evidence
+from analysis.matching.registry import register
 from analysis.nlp import phrase_lemmas
 from analysis.nlp.terms import TermMatcher
 from analysis.result import Evidence
@@ -35,8 +36,9 @@ class _Compiled:
     names: dict[str, str]  # item → its name as space-joined lemmas
 
 
+@register("lexical")
 class LexicalMatcher:
-    name = "lexical"
+    features = ("lexical_share", "lexical_log", "name_mention")
 
     def __init__(self, headings: HeadingLexicon, evidence_limit: int = 3) -> None:
         self._headings = headings
@@ -91,7 +93,7 @@ class LexicalMatcher:
                 for i, s in per_sentence[item.id].items()
             ]
             results.append(ItemScore(item.id, raw, top_evidence(evidence, self._evidence_limit), self.name,
-                                     {"lexical_raw": raw, "name_mention": mention[item.id],
+                                     {"lexical_raw": raw, "lexical_log": math.log1p(raw), "name_mention": mention[item.id],
                                       "terms": float(len(per_term[item.id]))}))
         total = sum(r.score for r in results) or 1.0
         for result in results:

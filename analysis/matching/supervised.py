@@ -23,6 +23,7 @@ from analysis.corpus.schema import Framework, PolicyItem
 from analysis.document import Document
 from analysis.errors import ModelUnavailableError
 from analysis.matching.base import ItemScore
+from analysis.matching.registry import register
 from analysis.nlp import phrase_lemmas
 
 FEATURE = "supervised"
@@ -98,10 +99,11 @@ class SupervisedModel:
         return cls({k: FrameworkModel(**m) for k, m in data["frameworks"].items()}, data.get("meta", {}))
 
 
+@register(FEATURE)
 class SupervisedMatcher:
     """Scores every item of a framework by the fitted model's probability; no evidence of its own."""
 
-    name = FEATURE
+    features = (FEATURE,)
 
     def __init__(self, model: SupervisedModel) -> None:
         self.model = model
