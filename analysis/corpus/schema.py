@@ -229,8 +229,17 @@ class HeadingEntry(Strict):
     weight: float = Field(default=1.0, ge=0, le=5, description="Weight of policy-vocabulary hits in this section")
 
 
+class PriorityMentions(Strict):
+    """How a text names a policy item as its own priority (lemmas, read just before the item's name)."""
+
+    context: list[str] = Field(min_length=1, description="Lemmas that make a name a claim: område, inriktning, …")
+    secondary: list[str] = Field(min_length=1, description="Lemmas that make it an extra: även, också, …")
+    window: int = Field(default=8, ge=1, le=30, description="Words before the name that are read")
+
+
 class HeadingLexicon(Strict):
     max_heading_words: int = Field(default=12, ge=2, le=30)
+    priority_mentions: PriorityMentions
     title_weight: float = Field(default=2.0, ge=0, le=5)
     default_weight: float = Field(default=1.0, ge=0, le=5)
     sections: list[HeadingEntry] = Field(min_length=1)

@@ -22,8 +22,8 @@ from analysis.nlp.terms import TermMatcher
 from analysis.result import Evidence
 
 NAME_MENTION_WEIGHT = 4.0
-SECONDARY_MARKERS = frozenset({"även", "också", "dessutom", "samt"})
-SECONDARY_WINDOW = 6
+SECONDARY_STRENGTH = 0.5  # "stärker även området …": an extra, not the text's own priority
+BARE_STRENGTH = 0.75  # a name with no claim around it (a title, a list): strong evidence, not explicit
 
 
 @dataclass
@@ -44,6 +44,15 @@ class LexicalMatcher:
         self._headings = headings
         self._evidence_limit = evidence_limit
         self._compiled: dict[str, _Compiled] = {}
+
+    def _mention_strength(self, before: str) -> float:
+        """1.0 when the text claims the item as its own (a context word before the name, corpus data);
+        less for an extra after "även", or a bare name with no claim (a title, a list)."""
+        mentions = self._headings.priority_mentions
+        recent = before.split()[-mentions.window :]
+        if any(word in mentions.secondary for word in recent):
+            return SECONDARY_STRENGTH
+        return 1.0 if any(word in mentions.context for word in recent) else BARE_STRENGTH
 
     def _compile(self, framework: Framework) -> _Compiled:
         if framework.id not in self._compiled:
@@ -80,7 +89,7 @@ class LexicalMatcher:
                     per_sentence[item_id][index] += gain * compiled.idf[hit.term.term]
             for item_id, name in compiled.names.items():
                 if name.count(" ") >= 1 and (at := lemma_text.find(f" {name} ")) >= 0:
-                    strength = _mention_strength(lemma_text[:at])
+                    strength = self._mention_strength(lemma_text[:at])
                     mention[item_id] = max(mention[item_id], strength)
                     per_sentence[item_id][index] += NAME_MENTION_WEIGHT * strength * max(weight, 1.0)
         results = []
@@ -101,10 +110,6 @@ class LexicalMatcher:
         return results
 
 
-def _mention_strength(before: str) -> float:
-    """1.0 when the text names the item as its own; 0.5 when as an extra ("stärker även området …")."""
-    recent = before.split()[-SECONDARY_WINDOW:]
-    return 0.5 if any(word in SECONDARY_MARKERS for word in recent) else 1.0
 
 
 def _name_lemmas(item: PolicyItem) -> tuple[str, ...]:
