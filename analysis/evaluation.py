@@ -141,7 +141,8 @@ def prepare_all(analyzer: Analyzer, labelled: Sequence[Labelled], region: str | 
 
 
 # ---- fitting ---------------------------------------------------------------------------------------
-def calibration_rows(prepared: Sequence[Prepared], frameworks: list[Framework]) -> list[tuple[str, dict[str, float], int]]:
+def calibration_rows(prepared: Sequence[Prepared],
+                     frameworks: list[Framework]) -> list[tuple[str, dict[str, float], int]]:
     rows = []
     for p in prepared:
         for framework in frameworks:
@@ -389,7 +390,8 @@ def evaluate(analyzer: Analyzer, sources: Sequence[Path], region: str | None = N
     frameworks = analyzer.frameworks(region)
     held_out = cross_validated(analyzer, prepared, frameworks, folds)
     report = {"embedder": f"{analyzer.embedder.name}:{analyzer.embedder.version}", "folds": folds,
-              "sets": sorted({p.labelled.set for p in prepared}), "held_out": _by_set(prepared, held_out, frameworks, analyzer)}
+              "sets": sorted({p.labelled.set for p in prepared}),
+              "held_out": _by_set(prepared, held_out, frameworks, analyzer)}
     if in_sample:
         supervise(prepared, analyzer.supervised_model)
         shipped = {p.labelled.id: predict(analyzer, p, frameworks, analyzer.calibrator, analyzer.fact_ranker)
@@ -444,7 +446,7 @@ ROWS: tuple[tuple[str, str], ...] = (
 
 def format_report(report: dict, markdown: bool = False) -> str:
     """One table: rows are metrics, columns are sets (held-out), with n and the 95 % interval."""
-    blocks = [("held-out (grouped %d-fold cross-validation)" % report["folds"], report["held_out"])]
+    blocks = [(f"held-out (grouped {report['folds']}-fold cross-validation)", report["held_out"])]
     if "in_sample" in report:
         blocks.append(("IN-SAMPLE (shipped models, fitted on these texts: optimistic)", report["in_sample"]))
     lines = [f"Evaluation, embedder {report['embedder']}", ""]

@@ -188,7 +188,8 @@ class CandidateGenerator:
             left, right = view.clause(item.start, item.end)
             features |= {
                 "log_value": math.log10(item.value) / 7, "money_in_sentence": min(len(money), 5) / 5,
-                "words": float(item.written == "words"), "unit_million": float(item.unit.startswith(("milj", "mn", "mk", "ms"))),
+                "words": float(item.written == "words"),
+                "unit_million": float(item.unit.startswith(("milj", "mn", "mk", "ms"))),
                 "unit_thousand": float(item.unit in ("tkr", "kkr", "tusen kronor")),
                 "share_in_clause": float(any(left <= p.start < right for p in percents)),
                 "round": float(item.value % 100_000 == 0), "small": float(item.value < 50_000),
@@ -196,10 +197,10 @@ class CandidateGenerator:
             base = Candidate("amount", item.value, view.sentence.start + item.start, view.sentence.start + item.end,
                              view.index, _role(features), features)
             out.append(base)
-            if features.get("per-period@after") or features.get("per-period@near"):
-                if (years := _year_span(dates)) is not None:
-                    out.append(Candidate("amount", item.value * years, base.start, base.end, view.index, base.role,
-                                         {**features, "derived": 1.0, "log_value": math.log10(item.value * years) / 7}))
+            per_period = features.get("per-period@after") or features.get("per-period@near")
+            if per_period and (years := _year_span(dates)) is not None:
+                out.append(Candidate("amount", item.value * years, base.start, base.end, view.index, base.role,
+                                     {**features, "derived": 1.0, "log_value": math.log10(item.value * years) / 7}))
         return out
 
     # ---- shares ---------------------------------------------------------------------------------

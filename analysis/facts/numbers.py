@@ -31,9 +31,19 @@ MONTHS = {"januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 # Swedish number words, fractions and seasons: language data, like the month names.
-NUMBER_WORDS = {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "femton": 15, "tjugo": 20, "tjugofem": 25, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70, "åttio": 80, "nittio": 90, "hundra": 100}
-FRACTIONS = {"hälften": 50, "halva": 50, "en tredjedel": 33.3, "en tredje del": 33.3, "två tredjedelar": 66.7, "en fjärdedel": 25, "tre fjärdedelar": 75, "en femtedel": 20}
-SEASONS = ("hösten", "våren", "sommaren", "vintern", "ht", "vt", "höstterminen", "vårterminen", "läsåret", "läsåren", "sommarlovet")
+NUMBER_WORDS = {
+    "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
+    "elva": 11, "tolv": 12, "femton": 15, "tjugo": 20, "tjugofem": 25, "trettio": 30, "fyrtio": 40, "femtio": 50,
+    "sextio": 60, "sjuttio": 70, "åttio": 80, "nittio": 90, "hundra": 100,
+}
+FRACTIONS = {
+    "hälften": 50, "halva": 50, "en tredjedel": 33.3, "en tredje del": 33.3, "två tredjedelar": 66.7,
+    "en fjärdedel": 25, "tre fjärdedelar": 75, "en femtedel": 20,
+}
+SEASONS = (
+    "hösten", "våren", "sommaren", "vintern", "ht", "vt", "höstterminen", "vårterminen", "läsåret", "läsåren",
+    "sommarlovet",
+)
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 

@@ -32,7 +32,8 @@ class KindModel:
     threshold: float = DEFAULT_THRESHOLD
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.intercept + sum(w * features.get(name, 0.0) for name, w in zip(self.features, self.coefficients))
+        weighted = zip(self.features, self.coefficients, strict=True)
+        z = self.intercept + sum(w * features.get(name, 0.0) for name, w in weighted)
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
@@ -43,7 +44,8 @@ class FactRanker:
 
     @property
     def version(self) -> str:
-        payload = json.dumps({k: [m.features, m.coefficients, m.intercept, m.threshold] for k, m in self.models.items()},
+        payload = json.dumps({k: [m.features, m.coefficients, m.intercept, m.threshold]
+                              for k, m in self.models.items()},
                              sort_keys=True)
         return f"fact-ranker-{hashlib.sha256(payload.encode()).hexdigest()[:10]}"
 

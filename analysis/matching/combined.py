@@ -34,7 +34,8 @@ class CombinedMatcher:
             # Lexical evidence first (exact words an officer can verify), then the closest sentences.
             evidence = top_evidence(lex.evidence, self._evidence_limit)
             seen = {(e.start, e.end) for e in evidence}
-            evidence += [e for e in sem.evidence if (e.start, e.end) not in seen][: self._evidence_limit - len(evidence)]
+            room = self._evidence_limit - len(evidence)
+            evidence += [e for e in sem.evidence if (e.start, e.end) not in seen][:room]
             features["lexical"] = lex.score
             features["semantic"] = sem.score
             out.append(ItemScore(item.id, probability, evidence, self.name, features))

@@ -102,7 +102,8 @@ class LexicalMatcher:
                 for i, s in per_sentence[item.id].items()
             ]
             results.append(ItemScore(item.id, raw, top_evidence(evidence, self._evidence_limit), self.name,
-                                     {"lexical_raw": raw, "lexical_log": math.log1p(raw), "name_mention": mention[item.id],
+                                     {"lexical_raw": raw, "lexical_log": math.log1p(raw),
+                                      "name_mention": mention[item.id],
                                       "terms": float(len(per_term[item.id]))}))
         total = sum(r.score for r in results) or 1.0
         for result in results:

@@ -14,7 +14,8 @@ def is_explicit(features: Mapping[str, float]) -> bool:
     return features.get(NAME_MENTION_KEY, 0.0) >= 1.0
 
 
-def rank(features: Mapping[str, Mapping[str, float]], calibrator: Calibrator, kind: str) -> list[tuple[str, float, bool]]:
+def rank(features: Mapping[str, Mapping[str, float]], calibrator: Calibrator,
+         kind: str) -> list[tuple[str, float, bool]]:
     """(item, probability, explicit), explicitly named items first, then by calibrated probability."""
     scored = [(item, calibrator.probability(kind, dict(f)), is_explicit(f)) for item, f in features.items()]
     return sorted(scored, key=lambda t: (-t[2], -t[1]))
