@@ -108,3 +108,34 @@ def test_the_total_budget_is_not_the_regions_amount(facts_of):
 def test_more_period_spellings(facts_of, text, start, end):
     period = facts_of(text).period
     assert (period.start, period.end) == (start, end)
+
+
+THIRD_REGION = "Region Gävleborg medfinansierar projektet med 500 000 kronor, vilket är 30 procent av kostnaderna."
+
+
+def test_a_region_the_corpus_does_not_know_still_gets_its_facts(analyse_text):
+    result = analyse_text(THIRD_REGION)
+    assert (result.facts.amount_sek, result.facts.share_percent) == (500_000, 30.0)
+    assert "budget-missing" not in {f.rule for f in result.findings}
+
+
+def test_a_new_region_added_as_data_needs_no_code(tmp_path, settings):
+    """A third region is one manifest entry (and its framework): facts come out with no code change."""
+    import shutil
+
+    import yaml
+
+    from analysis.corpus import load_corpus
+    from analysis.pipeline import Analyzer
+
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(settings.corpus_dir, corpus_dir)
+    manifest = yaml.safe_load((corpus_dir / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest["regions"].append({"id": "gavleborg", "name": "Region Gävleborg", "status": "demonstration",
+                                "frameworks": ["nationell-strategi-2021-2030"]})
+    (corpus_dir / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    analyzer = Analyzer.create(settings.model_copy(update={"corpus_dir": corpus_dir}),
+                               corpus=load_corpus(corpus_dir))
+    text = "Regionen stöder projektet. Gävleborgs bidrag: Region Gävleborg beviljar 640 000 kronor till projektet."
+    facts = analyzer.analyze(analyzer.read_text(text), region="gavleborg").facts
+    assert facts.amount_sek == 640_000 and facts.amount_role == "granted"
