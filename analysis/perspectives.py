@@ -37,6 +37,7 @@ class _Scope:
     sentences: dict[int, str] = field(default_factory=dict)  # sentence index → why it is in scope
     strong_mention: bool = False
     weak_words: set[str] = field(default_factory=set)  # weak-only words seen ("unga")
+    words: dict[str, None] = field(default_factory=dict)  # the perspective's own words seen, in text order
 
 
 class PerspectiveAnalyzer:
@@ -87,6 +88,9 @@ class PerspectiveAnalyzer:
             scope.strong_mention |= strong
             if not strong:
                 scope.weak_words |= {sentences[index].tokens[hit.first].text.lower() for hit in hits}
+            for hit in hits:
+                if not hit.term.weak:
+                    scope.words.setdefault(sentences[index].tokens[hit.first].text.lower())
             for follower in range(index + 1, min(index + 1 + CONTINUATION_SENTENCES, len(sentences))):
                 if not _same_paragraph(sentences[index], sentences[follower]):
                     break
@@ -112,7 +116,7 @@ class PerspectiveAnalyzer:
             evidence = [e for e in evidence if e.score > 0]
         elif len(kinds) >= self._set.present_min_kinds:
             status, score = "present", min(1.0, 0.55 + 0.1 * len(kinds))
-            reasons.append(templates.present.format(found=_join(found)))
+            reasons.append(templates.present.format(found=_join(found), words=_words(scope)))
         else:
             status, score = "thin", round(0.1 + 0.1 * len(kinds), 2)
             if headed and not scope.sentences:
@@ -120,9 +124,10 @@ class PerspectiveAnalyzer:
             reasons.extend(empty_reasons)
             if kinds:
                 missing = [labels[k].lower() for k in _ordered(set(labels) - kinds, labels)]
-                reasons.append(templates.partial.format(found=_join(found), missing=_join(missing)))
+                reasons.append(templates.partial.format(found=_join(found), missing=_join(missing),
+                                                        words=_words(scope)))
             elif scope.sentences and not empty_reasons:
-                reasons.append(templates.no_substance)
+                reasons.append(templates.no_substance.format(words=_words(scope)))
         reasons.extend(self._false_friends(compiled, document, templates.false_friend))
         evidence = sorted(evidence, key=lambda e: (-e.score, e.start))[: self._evidence_limit]
         return PerspectiveOut(id=perspective.id, name=perspective.name, required=perspective.required, status=status,
@@ -175,6 +180,12 @@ class PerspectiveAnalyzer:
                 if match := pattern.search(sentence.text):
                     notes.setdefault(match.group(0).lower(), template.format(word=match.group(0), note=note))
         return list(notes.values())[:3]
+
+
+def _words(scope: _Scope, limit: int = 4) -> str:
+    """The perspective's own words the text used, quoted: why this text is about this perspective."""
+    words = [f"”{word}”" for word in list(scope.words)[:limit]]
+    return _join(words) if words else "rubriken"
 
 
 def _strong(hits: list[TermHit] | None) -> bool:

@@ -109,3 +109,15 @@ def test_under_eighteen_names_children(status_of):
 ])
 def test_empty_statements_stay_thin(status_of, perspective, text):
     assert status_of(FILLER + text, perspective).status == "thin"
+
+
+def test_perspectives_sharing_a_sentence_get_their_own_reasons(analyzer):
+    """One sentence names women, foreign background and disabilities: each perspective says which words."""
+    text = ("Syfte\nProjektet ska göra branschen mer attraktiv för kvinnor, personer med utländsk bakgrund och "
+            "personer med funktionsnedsättning. I dag är 12 procent av de anställda kvinnor, och vi ska därför "
+            "erbjuda praktikplatser.")
+    perspectives = {p.id: p for p in analyzer.analyze(analyzer.read_text(text)).perspectives}
+    reasons = [" ".join(perspectives[pid].reasons) for pid in ("jamstalldhet", "likabehandling", "tillganglighet")]
+    assert len(set(reasons)) == 3
+    assert "”kvinnor”" in reasons[0] and "”funktionsnedsättning”" in reasons[2]
+    assert "barn" not in reasons[0]

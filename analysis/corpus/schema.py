@@ -142,10 +142,10 @@ class ReasonTemplates(Strict):
 
     absent: str = Field(min_length=1, description="{name}")
     weak_only: str = Field(min_length=1, description="{words}, {note}")
-    present: str = Field(min_length=1, description="{found}")
+    present: str = Field(min_length=1, description="{found}, {words}")
     heading_only: str = Field(min_length=1, description="{heading}")
-    partial: str = Field(min_length=1, description="{found}, {missing}")
-    no_substance: str = Field(min_length=1)
+    partial: str = Field(min_length=1, description="{found}, {missing}, {words}")
+    no_substance: str = Field(min_length=1, description="{words}")
     empty_sentence: str = Field(min_length=1, description="{reason}, {quote}")
     false_friend: str = Field(min_length=1, description="{word}, {note}")
 
