@@ -121,3 +121,21 @@ def test_serve_refuses_an_invalid_corpus(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "invalid policy corpus" in result.stderr and "manifest.yaml" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_evaluate_reads_an_inline_feedback_file_next_to_a_labelled_folder(tmp_path):
+    """Officer feedback (`policyalign feedback export`) is one more labelled set: records carry their text."""
+    records = [json.loads(line) for line in (DEVSET / "labels.jsonl").read_text(encoding="utf-8").splitlines()[:6]]
+    feedback = tmp_path / "feedback.jsonl"
+    with feedback.open("w", encoding="utf-8") as out:
+        for record in records:
+            record = {**record, "id": f"fb-{record['id']}", "text": (DEVSET / record["file"]).read_text(encoding="utf-8")}
+            record["facts"].pop("share_percent")  # an officer left the share unconfirmed: no verdict on it
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    result = invoke("evaluate", str(DEVSET), str(feedback), "--json", "--embedder", "fake", "--folds", "3")
+    assert result.exit_code == 0, result.output
+    held_out = json.loads(result.stdout)["held_out"]
+    assert held_out["feedback"]["texts"] == 6
+    assert held_out["feedback"]["rates"]["facts.amount_sek"]["n"] + held_out["feedback"]["rates"].get(
+        "facts.amount_sek_null", {"n": 0})["n"] == 6
+    assert "facts.share_percent" not in held_out["feedback"]["rates"]
