@@ -139,3 +139,25 @@ def test_a_new_region_added_as_data_needs_no_code(tmp_path, settings):
     text = "Regionen stöder projektet. Gävleborgs bidrag: Region Gävleborg beviljar 640 000 kronor till projektet."
     facts = analyzer.analyze(analyzer.read_text(text), region="gavleborg").facts
     assert facts.amount_sek == 640_000 and facts.amount_role == "granted"
+
+
+@pytest.mark.parametrize("unit", ["123 ", "1 ", "2025 ", "1.000.", "7", "12,5 % ", "3 mars 2026 – "])
+def test_number_scanning_is_linear(unit):
+    """Hostile runs of digit groups, dates and shares: ten times the input costs about ten times the time."""
+    import time
+
+    from analysis.facts.numbers import DateFinder, MoneyFinder, PercentFinder
+
+    finders = (MoneyFinder(), PercentFinder(), DateFinder())
+
+    def cost(n: int) -> float:
+        text = unit * n
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            for finder in finders:
+                finder.find(text)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    assert cost(8000) < 30 * max(cost(800), 1e-4)  # quadratic would be ~100×

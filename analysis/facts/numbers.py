@@ -17,7 +17,9 @@ MAX_DIGITS = 15  # longer digit strings are identifiers or junk, never an amount
 # "1 493 000", "1.450.000", "1950 000" (a four-digit first group, as typed), "300000", "2,5"
 _GROUPED = r"\d{1,4}(?:[ \u00a0.]\d{3})+(?!\d)"
 _PLAIN = r"\d+(?:,\d+)?"
-NUMBER = rf"(?<![\d,.])(?:{_GROUPED}|{_PLAIN})"
+# A number starts where no digit group ends just before it ("123 456": only at "123"), so a long chain of
+# groups is tried once, not once per group: linear in its length.
+NUMBER = rf"(?<![\d,.])(?<!\d[ \u00a0.])(?:{_GROUPED}|{_PLAIN})"
 UNITS = {
     "miljarder kronor": 1e9, "miljard kronor": 1e9, "miljarder": 1e9, "miljard": 1e9, "mdkr": 1e9,
     "miljoner kronor": 1e6, "miljon kronor": 1e6, "miljoner": 1e6, "miljon": 1e6, "mnkr": 1e6, "mkr": 1e6,

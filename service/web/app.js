@@ -318,6 +318,14 @@ function renderPerspectives(result) {
   }).join("\n");
 }
 
+const UNSURE_NAMES = { amount: "belopp", share: "andel", period: "projektperiod" };
+
+function candidateValue(c) {
+  if (c.fact === "amount") return sek(c.amount_sek);
+  if (c.fact === "share") return `${percent.format(c.share_percent)} %`;
+  return `${c.start || "?"} – ${c.end || "?"}`;
+}
+
 function factRows(f) {
   const role = f.amount_role ? ` (${label("amount_role", f.amount_role)})` : "";
   const period = f.period.start || f.period.end ? `${f.period.start || "?"} – ${f.period.end || "?"}` : "–";
@@ -329,9 +337,13 @@ function factRows(f) {
 function renderFacts(result) {
   const f = result.facts;
   const rows = factRows(f);
-  const candidates = (f.candidates || []).map((c) => el("dd", { class: "unsure" },
-    `osäker: ${c.amount_sek != null ? sek(c.amount_sek) : ""}${c.share_percent != null ? ` ${percent.format(c.share_percent)} %` : ""}`,
-    ...(c.evidence || []).slice(0, 1).map(quote)));
+  // A fact the tool left empty: what it considered, so the officer can check ("osäker").
+  const empty = { amount: f.amount_sek == null, share: f.share_percent == null,
+    period: f.period.start == null && f.period.end == null };
+  const candidates = (f.candidates || []).filter((c) => empty[c.fact] && !c.chosen).map((c) =>
+    el("dd", { class: "unsure", "data-fact": c.fact },
+      `Osäkert ${UNSURE_NAMES[c.fact]}: ${candidateValue(c)} (sannolikhet ${percent.format(c.probability * 100)} %) `,
+      quote(c.evidence)));
   $("facts").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]), ...candidates);
   $("facts-evidence").replaceChildren(...uniqueEvidence(f.evidence).map(quote));
   const quotes = uniqueEvidence(f.evidence).map((e) => `”${e.text}”`).join(" ");

@@ -452,3 +452,13 @@ def test_page_and_docs_work_under_a_strict_content_security_policy(browser, stri
     violations = [entry["message"] for entry in browser.get_log("browser")
                   if "Content Security Policy" in entry["message"] and "logo-mini.svg" not in entry["message"]]
     assert violations == []
+
+
+def test_an_empty_fact_shows_what_the_tool_considered(page):
+    """Amount left empty (only a total budget is given): the candidate is shown as uncertain, with its quote."""
+    _analyse_text(page, "Syfte\nFler små företag ska exportera.\n\nBudget\n"
+                        "Projektets totala budget är 2 000 000 kronor, som delas mellan flera finansiärer.")
+    facts = page.find_element(*_by("#facts"))
+    unsure = facts.find_element(*_by('.unsure[data-fact="amount"]')).text.replace("\u00a0", " ")
+    assert "Osäkert belopp: 2 000 000 kr" in unsure and "sannolikhet" in unsure and "totala budget" in unsure
+    assert "Belopp" in facts.text and "–" in facts.text  # the fact itself stays empty
