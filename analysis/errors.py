@@ -88,3 +88,14 @@ class ModelUnavailableError(PolicyAlignError):
 
     code = "model-unavailable"
     http_status = 503
+
+
+class ResourceLimitError(PolicyAlignError):
+    """Parsing or analysing the input needed more memory or time than the limits allow.
+
+    Raised when an isolated parsing process hits its address-space or CPU limit or its
+    wall-clock deadline, or when an analysis passes the request deadline.
+    """
+
+    code = "resource-limit"
+    http_status = 422

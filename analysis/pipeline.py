@@ -80,6 +80,7 @@ class Analyzer:
         self.perspectives = PerspectiveAnalyzer(self.corpus.perspectives, limit)
         self.rules = RuleEngine(self.corpus.rules)
         self.semantic.warm(self.corpus.frameworks)
+        self.limits = ingest.IngestLimits.from_settings(self.settings)
 
     def warm_up(self) -> None:
         """Run one small analysis so lazy imports and first-use caches are paid before traffic arrives."""
@@ -91,7 +92,7 @@ class Analyzer:
     # ---- ingest: every way in ends as a SourceText ------------------------------------------
     @property
     def _ingest_options(self) -> dict:
-        return {"is_word": is_swedish_word, "keep_line": self.mapper.is_known_heading}
+        return {"is_word": is_swedish_word, "keep_line": self.mapper.is_known_heading, "limits": self.limits}
 
     def read_path(self, path: Path | str) -> SourceText:
         return ingest.read_path(path, **self._ingest_options)

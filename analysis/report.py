@@ -66,7 +66,7 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
         required = "" if perspective.required else " [dim](redovisas)[/dim]"
         body = [escape(reason) for reason in perspective.reasons]
         body += [f"[dim]{escape(_quote(e.text, 140))}[/dim]" for e in perspective.evidence[:2]]
-        perspectives.add_row(escape(perspective.name) + required, f"[{style}]{sv("perspective_status", perspective.status)}[/{style}]",
+        perspectives.add_row(escape(perspective.name) + required, f"[{style}]{sv('perspective_status', perspective.status)}[/{style}]",
                              "\n".join(body))
     parts.append(perspectives)
 
