@@ -99,3 +99,17 @@ class ResourceLimitError(PolicyAlignError):
 
     code = "resource-limit"
     http_status = 422
+
+
+class NotReadyError(PolicyAlignError):
+    """The worker should get no traffic now (e.g. it holds more memory than its ceiling)."""
+
+    code = "not-ready"
+    http_status = 503
+
+
+class OutputPathError(PolicyAlignError):
+    """The output path of a bulk run cannot be written (a directory, no permission, missing parent)."""
+
+    code = "invalid-output"
+    http_status = 400

@@ -20,6 +20,7 @@ from analysis.corpus import cached_corpus
 from analysis.corpus.schema import Framework, PolicyCorpus
 from analysis.document import Document
 from analysis.embeddings import Embedder, get_embedder
+from analysis.deadline import checkpoint
 from analysis.errors import DocumentTooLargeError, LanguageNotSupportedError
 from analysis.facts import extract_facts
 from analysis.ingest import SourceText
@@ -122,6 +123,7 @@ class Analyzer:
         sentences = []
         for (index, body, offset), doc in zip(bodies, self.nlp.pipe(body for _, body, _ in bodies), strict=True):
             sentences.extend(sentences_of(doc, offset, index, body))
+            checkpoint()
         return Document(
             id=document_id or _document_id(source),
             source=source.source,
@@ -162,8 +164,11 @@ class Analyzer:
         if document.vectors is None:
             self.embed([document])
         region_id = self.corpus.region(region or self.settings.region).id
+        checkpoint()
         alignments = [a for framework in self.frameworks(region_id) for a in self.align(document, framework)]
+        checkpoint()
         facts = extract_facts(document)
+        checkpoint()
         return AnalysisResult(
             document=DocumentOut(
                 id=document.id, source=document.source, language=document.language, kind=document.kind,

@@ -27,7 +27,7 @@ class Problem(BaseModel):
 
 
 HTTP_TYPES = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed",
-              413: "payload-too-large", 415: "unsupported-media-type", 422: "validation-error"}
+              408: "request-timeout", 413: "payload-too-large", 415: "unsupported-media-type", 422: "validation-error"}
 TITLES = {
     "bad-request": "Bad request", "unauthorized": "Missing or wrong API key", "not-found": "Not found",
     "method-not-allowed": "Method not allowed", "payload-too-large": "Payload too large",
@@ -36,7 +36,9 @@ TITLES = {
     "language-not-supported": "Language not supported", "document-too-large": "The text is too long",
     "unknown-region": "Unknown region", "unknown-item": "Unknown framework or item",
     "model-unavailable": "A model is not available", "invalid-corpus": "The policy corpus is invalid",
-    "internal-error": "Internal error",
+    "internal-error": "Internal error", "resource-limit": "The input needs more memory or time than allowed",
+    "request-timeout": "Request timeout", "overloaded": "The service is busy",
+    "not-ready": "The worker is not ready",
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import os
 import stat
 
+from analysis.deadline import checkpoint
 from analysis.errors import DocumentTooLargeError, EmptyDocumentError, PolicyAlignError, UnreadableDocumentError
 from analysis.ingest.formats import READERS, RawText, read_bytes
 from analysis.ingest.limits import IngestLimits
@@ -43,6 +44,7 @@ def from_raw(raw: RawText, source: str | None, *, is_word: LinePredicate | None 
         return line in hints or (keep_line is not None and keep_line(line))
 
     text = normalise(raw.text, is_word=is_word, keep_line=protected)
+    checkpoint()
     if not any(ch.isalpha() for ch in text):
         raise EmptyDocumentError("the document contains no words", source=source)
     language, confidence = detect_language(text)

@@ -44,18 +44,20 @@ def _limit_self(limits: IngestLimits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = math.ceil(limits.parse_seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    _die_with_parent()
+    die_with_parent()
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel sends SIGKILL when the process that forked us ends."""
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Linux: ask the kernel to SIGKILL this process when its parent ends (even by kill -9)."""
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
-        pass
+        return
+    if parent_pid is not None and os.getppid() != parent_pid:  # the parent died before prctl
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _child(connection, data: bytes, suffix: str, limits: IngestLimits) -> None:
@@ -66,6 +68,12 @@ def _child(connection, data: bytes, suffix: str, limits: IngestLimits) -> None:
         connection.send(("ok", raw, _peak_mb()))
     except MemoryError:
         connection.send(("limit", "memory", ""))
+    except UnreadableDocumentError as error:
+        # lxml reports a failed allocation as a vague syntax error: near the ceiling, it was memory.
+        if _peak_mb() > 0.5 * limits.parse_memory_mb:
+            connection.send(("limit", "memory", ""))
+        else:
+            connection.send(("error", type(error).__name__, error.message, _peak_mb()))
     except PolicyAlignError as error:
         connection.send(("error", type(error).__name__, error.message, _peak_mb()))
     except RecursionError:

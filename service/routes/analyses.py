@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from anyio import to_thread
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
 from analysis.errors import DocumentTooLargeError, PolicyAlignError, UnsupportedMediaTypeError
 from analysis.ingest import READERS
 from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult
+from service.limits import run_analysis
 from service.problems import Problem, problem_of
 from service.schemas import AnalysisRequest, BatchItem, BatchRequest, BatchResponse
 from service.security import require_api_key
 
-ERRORS = {code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 413, 415, 422)}
+ERRORS = {code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (400, 401, 408, 413, 415, 422, 503)}
 router = APIRouter(prefix="/v1", tags=["analyses"], dependencies=[Depends(require_api_key)], responses=ERRORS)
 
 
@@ -41,7 +41,7 @@ def _record(request: Request, result: AnalysisResult | None) -> None:
 
 async def _run(request: Request, function, *args) -> Response:
     try:
-        result = await to_thread.run_sync(function, *args, limiter=request.app.state.limiter)
+        result = await run_analysis(request, function, *args)
     except PolicyAlignError:
         _record(request, None)
         raise
@@ -91,7 +91,7 @@ async def analyse_batch(request: Request, body: BatchRequest) -> BatchResponse:
                 out.append(BatchItem(index=index, status="error", error=problem_of(error)))
         return out
 
-    items = await to_thread.run_sync(work, limiter=request.app.state.limiter)
+    items = await run_analysis(request, work)
     for item in items:
         _record(request, item.result)
     return BatchResponse(results=items)
