@@ -56,9 +56,12 @@ class _Words:
     """Every word of the text once, sorted: "does a word start with X" in O(log n) instead of a scan per line."""
 
     def __init__(self, text: str) -> None:
-        self._sorted = sorted({word.lower() for word in _WORD.findall(text)})
+        self._text = text
+        self._sorted: list[str] | None = None
 
     def has_prefix(self, prefix: str) -> bool:
+        if self._sorted is None:  # built on the first line-break hyphen only
+            self._sorted = sorted({word.lower() for word in _WORD.findall(self._text)})
         index = bisect.bisect_left(self._sorted, prefix)
         return index < len(self._sorted) and self._sorted[index].startswith(prefix)
 
