@@ -10,7 +10,7 @@ from service.schemas import FrameworkOut, PoliciesOut, PolicyItemOut, RegionOut
 from service.security import require_api_key
 
 router = APIRouter(prefix="/v1", tags=["policies"], dependencies=[Depends(require_api_key)],
-                   responses={404: {"model": Problem}, 401: {"model": Problem}})
+                   responses={code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 404)})
 
 
 def framework_out(framework: Framework) -> FrameworkOut:
