@@ -64,12 +64,7 @@ class BodySizeLimit:
         async def limited_receive() -> Message:
             if state["done"]:
                 return await receive()  # after the body: only http.disconnect, which may wait
-            try:
-                with anyio.fail_after(max(give_up_at - anyio.current_time(), 0)):
-                    message = await receive()
-            except TimeoutError:
-                state["refused"] = "slow"
-                raise _BodyRefused from None
+            message = await self._receive_in_time(receive, give_up_at, state)
             if message["type"] == "http.request":
                 state["received"] += len(message.get("body", b""))
                 state["done"] = not message.get("more_body", False)
@@ -90,12 +85,24 @@ class BodySizeLimit:
         except _BodyRefused:
             pass
         if state["refused"] is not None and not state["started"]:
-            if state["refused"] == "large":
-                await self._too_large(scope, send)
-            else:
-                await send_problem(send, scope, 408, "request-timeout", "Request timeout",
-                                   f"the request body did not arrive within {self.timeout:g} s",
-                                   [(b"connection", b"close")])
+            await self._refuse(state["refused"], scope, send)
+
+    @staticmethod
+    async def _receive_in_time(receive: Receive, give_up_at: float, state: dict) -> Message:
+        try:
+            with anyio.fail_after(max(give_up_at - anyio.current_time(), 0)):
+                return await receive()
+        except TimeoutError:
+            state["refused"] = "slow"
+            raise _BodyRefused from None
+
+    async def _refuse(self, reason: str, scope: Scope, send: Send) -> None:
+        if reason == "large":
+            await self._too_large(scope, send)
+        else:
+            await send_problem(send, scope, 408, "request-timeout", "Request timeout",
+                               f"the request body did not arrive within {self.timeout:g} s",
+                               [(b"connection", b"close")])
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
         await send_problem(send, scope, 413, "payload-too-large", "Payload too large",

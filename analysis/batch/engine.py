@@ -56,7 +56,8 @@ class Progress:
         self._last_line = 0.0
         self._bar = None
         if sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
 
             self._bar = Bar(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.fields[rate]:.1f} dok/s · {task.fields[errors]} fel"), TimeRemainingColumn(),
@@ -123,7 +124,8 @@ def run_local(records: list[InputRecord], write: Callable[[list[dict]], None], s
     queue = [_Job(index, batch) for index, batch in enumerate(batches)]
     next_batch = 0
     context = get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(settings, region, os.getpid()))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(settings, region, os.getpid()))
     in_flight: dict[Future, _Job] = {}
     try:
         while queue or in_flight:

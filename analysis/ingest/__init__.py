@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import os
-import stat
-
 from analysis.deadline import checkpoint
 from analysis.errors import DocumentTooLargeError, EmptyDocumentError, PolicyAlignError, UnreadableDocumentError
 from analysis.ingest.formats import READERS, RawText, read_bytes
-from analysis.ingest.limits import IngestLimits
 from analysis.ingest.language import detect_language
+from analysis.ingest.limits import IngestLimits
 from analysis.ingest.normalise import clean_characters, normalise
 
 __all__ = ["READERS", "IngestLimits", "SourceText", "from_fields", "from_raw", "from_text", "read_path", "read_upload"]

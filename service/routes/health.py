@@ -7,8 +7,8 @@ import gc
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from analysis.pipeline import software_version
 from analysis.errors import NotReadyError
+from analysis.pipeline import software_version
 from service.problems import Problem
 from service.schemas import Ready
 
@@ -26,7 +26,8 @@ def worker_rss_mb() -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
-@router.get("/readyz", response_model=Ready, summary="Corpus and models are loaded and the worker is under its memory ceiling",
+@router.get("/readyz", response_model=Ready,
+            summary="Corpus and models are loaded and the worker is under its memory ceiling",
             responses={503: {"model": Problem, "content": {"application/problem+json": {}},
                              "description": "The worker holds more memory than its ceiling"}})
 async def readyz(request: Request) -> Ready:

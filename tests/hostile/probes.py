@@ -96,6 +96,8 @@ def _stream(data: bytes, flate: bool) -> bytes:
 
 
 _FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+_PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+         b"/Resources << /Font << /F1 3 0 R >> >> >>")
 
 
 def pdf_bomb(inflated: int = 1024 * MB) -> bytes:
@@ -105,7 +107,7 @@ def pdf_bomb(inflated: int = 1024 * MB) -> bytes:
     chunk = unit * (MB // len(unit))
     parts = [compressor.compress(chunk) for _ in range(max(1, inflated // len(chunk)))]
     parts.append(compressor.flush())
-    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> >>"
+    page = _PAGE
     return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", _FONT,
                  _stream(b"".join(parts), True), page])
 
@@ -115,9 +117,10 @@ def pdf_many_pages(pages: int = 5000, operators_per_page: int = 10_000) -> bytes
     content = b"BT /F1 8 Tf 10 10 Td " + b"(Sverige) Tj 0 1 Td " * operators_per_page + b"ET"
     first_page = 5
     kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(pages))
-    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> >>"
-    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages), _FONT,
-                 _stream(zlib.compress(content, 9), True)] + [page] * pages)
+    page = _PAGE
+    tree = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages)
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", tree, _FONT, _stream(zlib.compress(content, 9), True)]
+                + [page] * pages)
 
 
 SENTENCE = "Projektet ska stärka små företag i Örebro län genom rådgivning och utbildning."

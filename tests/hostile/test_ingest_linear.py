@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.ingest.normalise import normalise
 

@@ -7,8 +7,8 @@ pytest 9.)"""
 from __future__ import annotations
 
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from analysis.settings import Settings
 from service.app import create_app
