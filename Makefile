@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test test-fast browser-deps serve bench clean
+.PHONY: demo test test-fast browser-deps postgres-deps serve bench clean
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,14 +31,31 @@ browser-deps:
 			|| echo "browser-deps: could not install chromium; the browser test will be skipped"; \
 		else echo "browser-deps: not root, chromium not installed; the browser test will be skipped"; fi; \
 	fi
+	@# axe-core (accessibility rules) from the npm registry, served to the browser test from local disk.
+	@if [ ! -f tests/service/node_modules/axe-core/axe.min.js ]; then \
+		if command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq npm >/dev/null; }; then \
+			npm install --prefix tests/service --no-audit --no-fund --silent \
+			|| echo "browser-deps: npm install failed; the accessibility check will be skipped"; \
+		else echo "browser-deps: npm not available; the accessibility check will be skipped"; fi; \
+	fi
 
-test: $(STAMP) browser-deps
+# PostgreSQL for the storage tests, from Debian's packages; the tests start a throwaway cluster of their own.
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+			|| echo "postgres-deps: could not install postgresql; the PostgreSQL tests will be skipped"; \
+		else echo "postgres-deps: not root, postgresql not installed; the PostgreSQL tests will be skipped"; fi; \
+	fi
+
+test: $(STAMP) browser-deps postgres-deps
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
 serve: $(STAMP)
+	$(BIN)/policyalign db upgrade
 	$(BIN)/policyalign serve
 
 bench: $(STAMP)

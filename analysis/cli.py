@@ -134,22 +134,29 @@ def explain(
 
 @app.command()
 def evaluate(
-    directory: Annotated[Path, typer.Argument(help="Folder with labels.jsonl and the texts it names")],
+    sources: Annotated[list[Path], typer.Argument(help="Labelled sets: folders with labels.jsonl, or .jsonl files with texts")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="The table as Markdown (for the README)")] = False,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (grouped by source)", min=2, max=20)] = 5,
+    in_sample: Annotated[bool, typer.Option("--in-sample", help="Also the shipped models' optimistic in-sample figures")] = False,
+    show_misses: Annotated[bool, typer.Option("--misses", help="List every held-out fact miss")] = False,
     region: RegionOption = None,
     embedder: EmbedderOption = None,
 ) -> None:
-    """Measure alignment, perspectives, facts and findings against labelled texts."""
-    from analysis.evaluation import evaluate as run_evaluation, format_report
+    """Held-out accuracy per labelled set and pooled: alignment, perspectives, facts and findings."""
+    from analysis.evaluation import evaluate as run_evaluation, format_report, misses
 
     analyzer = _analyzer(embedder)
-    if not (directory / "labels.jsonl").is_file():
-        raise fail(f"{directory}: no labels.jsonl")
     try:
-        report = run_evaluation(analyzer, directory, region)
+        report = run_evaluation(analyzer, sources, region, folds=folds, in_sample=in_sample)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
-    typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str) if as_json else format_report(report))
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        return
+    typer.echo(format_report(report, markdown=markdown))
+    if show_misses:
+        typer.echo("\n".join(f"  miss: {line}" for line in misses(report)))
 
 
 @corpus_app.command("validate")
@@ -251,24 +258,34 @@ def models_build(
 
 @models_app.command("calibrate")
 def models_calibrate(
-    directory: Annotated[Path, typer.Argument(help="Labelled texts (labels.jsonl)")],
+    sources: Annotated[list[Path], typer.Argument(help="Labelled sets: folders with labels.jsonl, or .jsonl files with texts")],
     embedder: EmbedderOption = None,
 ) -> None:
-    """Fit the alignment calibrator for an embedder on labelled texts and save it in models/."""
+    """Fit the alignment calibrator and the fact ranker on labelled texts and save both in models/."""
     from analysis.embeddings import get_embedder
-    from analysis.evaluation import fit_shipped_calibrator
-    from analysis.matching.calibration import Calibrator
+    from analysis.evaluation import fit_shipped
+    from analysis.facts import ranker_path
+    from analysis.facts.ranker import FactRanker
+    from analysis.matching.calibration import FEATURES, Calibrator
+    from analysis.matching.supervised import MODEL_FILE, SupervisedModel
     from analysis.pipeline import Analyzer
 
     settings = _settings(embedder)
     model = get_embedder(settings.embedder, str(settings.models_dir))
-    prior = Calibrator(model.name, {"default": [0.0] * 5}, {"default": 0.0})
-    analyzer = Analyzer.create(settings, embedder=model, calibrator=prior)
-    calibrator = fit_shipped_calibrator(analyzer, directory)
-    path = settings.models_dir / "alignment-calibrator" / f"{model.name}.json"
-    calibrator.save(path)
-    typer.echo(f"wrote {path} ({calibrator.version})")
-    typer.echo(json.dumps(calibrator.meta, indent=2))
+    prior = Calibrator(model.name, {"default": [0.0] * len(FEATURES)}, {"default": 0.0})
+    analyzer = Analyzer.create(settings, embedder=model, calibrator=prior, fact_ranker=FactRanker({}),
+                               supervised=SupervisedModel({}))
+    try:
+        models = fit_shipped(analyzer, sources)
+    except PolicyAlignError as error:
+        raise fail(str(error)) from None
+    written = {settings.models_dir / "alignment-calibrator" / f"{model.name}.json": models.calibrator}
+    if settings.embedder == "static-sv":  # the fact ranker and the supervised model do not depend on the embedder
+        written |= {ranker_path(settings.models_dir): models.fact_ranker, settings.models_dir / MODEL_FILE: models.supervised}
+    for path, fitted in written.items():
+        fitted.save(path)
+        typer.echo(f"wrote {path} ({fitted.version})")
+    typer.echo(json.dumps(models.calibrator.meta, indent=2))
 
 
 @models_app.command("evaluate")
@@ -300,6 +317,9 @@ def serve(
     except CorpusError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    from analysis.cases_cli import _repository
+
+    _repository().store.close()  # refuse an unmigrated database with one line, before any worker starts
     settings = _settings()
     # A worker is replaced after worker_max_requests requests, so memory it accumulated is returned.
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
@@ -362,17 +382,48 @@ def score(
 
 @app.command()
 def report(
-    results: Annotated[Path, typer.Argument(help="Output of 'policyalign score' (JSONL, CSV or Parquet)")],
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write")] = Path("report.html"),
-    title: Annotated[str, typer.Option(help="Page title")] = "Portföljrapport",
+    results: Annotated[Path | None, typer.Argument(help="Output of 'policyalign score' (JSONL, Parquet, CSV)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="HTML file to write (report.html, or compare.html)")] = None,
+    title: Annotated[str | None, typer.Option(help="Page title")] = None,
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(
+        "--compare", help="OLD NEW: two runs of the same backlog; lists the documents whose results changed")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the attention list as an Excel file")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Also write the attention list as CSV (';')")] = None,
 ) -> None:
-    """A self-contained HTML portfolio page: distribution over priorities, perspectives, findings, attention list."""
-    from analysis.batch.portfolio import build_report, load_flat
+    """A self-contained HTML portfolio page (attention list, charts, each document's analysis), or --compare."""
+    if compare:
+        _report_compare(compare, out or Path("compare.html"), title)
+        return
+    from analysis.batch.export import write_csv, write_xlsx
+    from analysis.batch.portfolio import build_report
 
+    if results is None:
+        raise fail("give a results file, or --compare OLD NEW")
     if not results.is_file():
         raise fail(f"{results}: file not found")
-    out.write_text(build_report(load_flat(results), title), encoding="utf-8")
-    typer.echo(f"wrote {out}", err=True)
+    out = out or Path("report.html")
+    page = build_report(results, title or "Portföljrapport", _settings())
+    out.write_text(page.html, encoding="utf-8")
+    if xlsx:
+        write_xlsx(page.table, xlsx)
+    if csv_out:
+        write_csv(page.table, csv_out)
+    typer.echo(f"wrote {out}" + "".join(f", {p}" for p in (xlsx, csv_out) if p), err=True)
+
+
+def _report_compare(runs: tuple[Path, Path], out: Path, title: str | None) -> None:
+    from analysis.batch.compare import compare, render
+    from analysis.batch.portfolio import load_flat, names_for
+
+    for path in runs:
+        if not path.is_file():
+            raise fail(f"{path}: file not found")
+    settings = _settings()
+    names = names_for(settings)
+    comparison = compare(load_flat(runs[0], settings), load_flat(runs[1], settings), names)
+    page = render(comparison, runs[0].name, runs[1].name, title or "Jämförelse av två körningar")
+    out.write_text(page, encoding="utf-8")
+    typer.echo(f"{len(comparison.changed)} documents changed, {comparison.unchanged} unchanged → {out}", err=True)
 
 
 @app.command()
@@ -381,6 +432,15 @@ def openapi() -> None:
     from service.app import create_app
 
     typer.echo(json.dumps(create_app().openapi(), ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def _register_case_commands() -> None:
+    from analysis.cases_cli import register
+
+    register(app)
+
+
+_register_case_commands()
 
 
 def main() -> None:

@@ -97,6 +97,7 @@ class PerspectiveAnalyzer:
 
     def _judge(self, compiled: _Compiled, document: Document, scope: _Scope) -> PerspectiveOut:
         perspective = compiled.perspective
+        templates = self._set.reasons
         headed = [s for s in document.sections if perspective.id in s.perspectives]
         kinds, evidence, empty_reasons = self._substance(compiled, document, scope)
         labels = self._set.signal_kinds
@@ -104,25 +105,25 @@ class PerspectiveAnalyzer:
         reasons: list[str] = []
         if not headed and not scope.strong_mention:  # neither a heading nor a sentence about it
             status, score = "absent", 0.0
-            reasons.append(f"Texten tar inte upp {perspective.name.lower()}: ingen rubrik och ingen mening om det.")
-            if scope.weak_words:
+            reasons.append(templates.absent.format(name=perspective.name.lower()))
+            if scope.weak_words and perspective.weak_note:
                 words = ", ".join(f"”{w}”" for w in sorted(scope.weak_words))
-                reasons.append(f"Texten använder bara {words}, som ensamt inte räcker (t.ex. kan unga vara över 18 år).")
+                reasons.append(templates.weak_only.format(words=words, note=perspective.weak_note))
             evidence = [e for e in evidence if e.score > 0]
         elif len(kinds) >= self._set.present_min_kinds:
             status, score = "present", min(1.0, 0.55 + 0.1 * len(kinds))
-            reasons.append("Texten innehåller " + _join(found) + ".")
+            reasons.append(templates.present.format(found=_join(found)))
         else:
             status, score = "thin", round(0.1 + 0.1 * len(kinds), 2)
             if headed and not scope.sentences:
-                reasons.append(f"Rubriken ”{headed[0].heading}” nämner perspektivet, men ingen text handlar om det.")
+                reasons.append(templates.heading_only.format(heading=headed[0].heading))
             reasons.extend(empty_reasons)
             if kinds:
                 missing = [labels[k].lower() for k in _ordered(set(labels) - kinds, labels)]
-                reasons.append("Texten visar bara " + _join(found) + "; det saknas " + _join(missing) + ".")
+                reasons.append(templates.partial.format(found=_join(found), missing=_join(missing)))
             elif scope.sentences and not empty_reasons:
-                reasons.append("Perspektivet nämns men utan analys, åtgärder, indikatorer eller ansvar.")
-        reasons.extend(self._false_friends(compiled, document))
+                reasons.append(templates.no_substance)
+        reasons.extend(self._false_friends(compiled, document, templates.false_friend))
         evidence = sorted(evidence, key=lambda e: (-e.score, e.start))[: self._evidence_limit]
         return PerspectiveOut(id=perspective.id, name=perspective.name, required=perspective.required, status=status,
                               score=score, reasons=reasons, evidence=sorted(evidence, key=lambda e: e.start),
@@ -130,19 +131,26 @@ class PerspectiveAnalyzer:
 
     def _substance(self, compiled: _Compiled, document: Document,
                    scope: _Scope) -> tuple[set[str], list[Evidence], list[str]]:
-        """Kinds of substance in the text about the perspective; empty sentences give reasons instead."""
+        """Kinds of substance in the text about the perspective; empty sentences give reasons instead.
+
+        A sentence with an empty sign still counts when it also carries substance ("berörs inte
+        direkt, men 40 procent av deltagarna är kvinnor och vi följer upp ..."): the sign only
+        empties sentences that say nothing else.
+        """
+        perspective = compiled.perspective
         kinds: set[str] = set()
         evidence: list[Evidence] = []
         empty_reasons: list[str] = []
         for index in sorted(scope.sentences):
             sentence = document.sentences[index]
-            if (sign := self._empty_sign(sentence)) is not None:
-                empty_reasons.append(f"Texten {sign.reason}: ”{_quote(sentence.text)}”")
+            found = {kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)}
+            if not found and (sign := self._empty_sign(sentence)) is not None:
+                empty_reasons.append(self._set.reasons.empty_sentence.format(reason=sign.reason,
+                                                                            quote=_quote(sentence.text)))
                 evidence.append(_evidence(sentence, 0.0, f"perspectives:{sign.id}"))
                 continue
-            if scope.sentences[index] == "weak":
-                continue
-            found = {kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)}
+            if scope.sentences[index] == "weak" and not (scope.strong_mention and perspective.weak_counts_when_named):
+                continue  # weak words count as substance only once the perspective itself is named
             kinds |= found
             if found or scope.sentences[index] != "continuation":
                 source = "perspectives:" + (",".join(sorted(found)) if found else "mention")
@@ -156,16 +164,16 @@ class PerspectiveAnalyzer:
         return None
 
     @staticmethod
-    def _false_friends(compiled: _Compiled, document: Document) -> list[str]:
+    def _false_friends(compiled: _Compiled, document: Document, template: str) -> list[str]:
         """Explain look-alikes the text uses, so the officer sees why they did not count."""
         notes: dict[str, str] = {}
         for sentence in document.sentences:
             for hit in compiled.friend_terms.find(sentence):
                 word = sentence.tokens[hit.first].text
-                notes.setdefault(word.lower(), f"”{word}” räknas inte: {hit.term.note}.")
+                notes.setdefault(word.lower(), template.format(word=word, note=hit.term.note))
             for pattern, note in compiled.friend_patterns:
                 if match := pattern.search(sentence.text):
-                    notes.setdefault(match.group(0).lower(), f"”{match.group(0)}” räknas inte: {note}.")
+                    notes.setdefault(match.group(0).lower(), template.format(word=match.group(0), note=note))
         return list(notes.values())[:3]
 
 

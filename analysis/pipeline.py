@@ -22,13 +22,16 @@ from analysis.document import Document
 from analysis.embeddings import Embedder, get_embedder
 from analysis.deadline import checkpoint
 from analysis.errors import DocumentTooLargeError, LanguageNotSupportedError
-from analysis.facts import extract_facts
+from analysis.facts import FactExtractor, ranker_path
+from analysis.facts.ranker import FactRanker
 from analysis.ingest import SourceText
 from analysis.matching.base import ItemScore
 from analysis.matching.calibration import Calibrator
 from analysis.matching.combined import CombinedMatcher
 from analysis.matching.lexical import LexicalMatcher
+from analysis.matching.ranking import is_explicit, order
 from analysis.matching.semantic import SemanticMatcher
+from analysis.matching.supervised import MODEL_FILE, SupervisedMatcher, SupervisedModel
 from analysis.nlp import build_nlp, is_swedish_word, sentences_of
 from analysis.perspectives import PerspectiveAnalyzer
 from analysis.result import (
@@ -61,15 +64,20 @@ class Analyzer:
     corpus: PolicyCorpus
     embedder: Embedder
     calibrator: Calibrator
+    fact_ranker: FactRanker
+    supervised_model: SupervisedModel
 
     @classmethod
     def create(cls, settings: Settings | None = None, *, corpus: PolicyCorpus | None = None,
-               embedder: Embedder | None = None, calibrator: Calibrator | None = None) -> Analyzer:
+               embedder: Embedder | None = None, calibrator: Calibrator | None = None,
+               fact_ranker: FactRanker | None = None, supervised: SupervisedModel | None = None) -> Analyzer:
         settings = settings or get_settings()
         corpus = corpus or cached_corpus(str(settings.corpus_dir))
         embedder = embedder or get_embedder(settings.embedder, str(settings.models_dir))
         calibrator = calibrator or Calibrator.load(settings.models_dir / "alignment-calibrator" / f"{embedder.name}.json")
-        return cls(settings, corpus, embedder, calibrator)
+        fact_ranker = fact_ranker or FactRanker.load(ranker_path(settings.models_dir))
+        supervised = supervised or SupervisedModel.load(settings.models_dir / MODEL_FILE)
+        return cls(settings, corpus, embedder, calibrator, fact_ranker, supervised)
 
     def __post_init__(self) -> None:
         limit = self.settings.evidence_per_item
@@ -77,9 +85,11 @@ class Analyzer:
         self.nlp = build_nlp()
         self.lexical = LexicalMatcher(self.corpus.headings, limit)
         self.semantic = SemanticMatcher(self.embedder, self.corpus.headings, limit)
-        self.matcher = CombinedMatcher(self.lexical, self.semantic, self.calibrator, limit)
+        self.supervised = SupervisedMatcher(self.supervised_model)
+        self.matcher = CombinedMatcher(self.lexical, self.semantic, self.supervised, self.calibrator, limit)
         self.perspectives = PerspectiveAnalyzer(self.corpus.perspectives, limit)
         self.rules = RuleEngine(self.corpus.rules)
+        self.facts = FactExtractor(self.corpus, self.fact_ranker)
         self.semantic.warm(self.corpus.frameworks)
         self.limits = ingest.IngestLimits.from_settings(self.settings)
 
@@ -149,14 +159,15 @@ class Analyzer:
     def align(self, document: Document, framework: Framework) -> list[Alignment]:
         """Items ranked by calibrated score, except that an item the text names as its own priority
         ("ligger inom det prioriterade området …") comes first: the text's own word outranks inference."""
-        scores = sorted(self.matcher.score(document, framework), key=lambda s: (-_explicit(s), -s.score))
+        by_item = {s.item: s for s in self.matcher.score(document, framework)}
+        ranked = order((s.item, s.score, is_explicit(s.features)) for s in by_item.values())
         names = {item.id: item.name for item in framework.items}
         threshold = self.calibrator.threshold
         return [
-            Alignment(framework=framework.id, item=s.item, name=names[s.item], score=round(s.score, 4), rank=rank,
-                      match=s.score >= threshold or bool(_explicit(s)) or (rank == 1 and not framework.allows_none),
-                      explicit=bool(_explicit(s)), evidence=s.evidence, contributions=_contributions(s))
-            for rank, s in enumerate(scores, start=1)
+            Alignment(framework=framework.id, item=item, name=names[item], score=round(score, 4), rank=rank,
+                      match=score >= threshold or explicit or (rank == 1 and not framework.allows_none),
+                      explicit=explicit, evidence=by_item[item].evidence, contributions=_contributions(by_item[item]))
+            for rank, (item, score, explicit) in enumerate(ranked, start=1)
         ]
 
     def analyse_document(self, document: Document, region: str | None = None,
@@ -167,7 +178,7 @@ class Analyzer:
         checkpoint()
         alignments = [a for framework in self.frameworks(region_id) for a in self.align(document, framework)]
         checkpoint()
-        facts = extract_facts(document)
+        facts = self.facts.extract(document)
         checkpoint()
         return AnalysisResult(
             document=DocumentOut(
@@ -192,7 +203,8 @@ class Analyzer:
     def versions(self, region: str) -> Versions:
         return Versions(software=software_version(), corpus=self.corpus.version, region=region,
                         models={"embedder": f"{self.embedder.name}:{self.embedder.version}",
-                                "calibrator": self.calibrator.version})
+                                "calibrator": self.calibrator.version, "fact_ranker": self.fact_ranker.version,
+                                "supervised": self.supervised_model.version})
 
     def explain(self, document: Document, item_id: str, region: str | None = None) -> tuple[Framework, ItemScore, ItemScore, ItemScore]:
         """Each matcher's view of one item, for ``policyalign explain``."""
@@ -208,13 +220,9 @@ class Analyzer:
         raise UnknownItemError(f"no item {item_id!r} in the frameworks of region {region or self.corpus.manifest.default_region!r}")
 
 
-def _explicit(score: ItemScore) -> int:
-    return int(score.features.get("name_mention", 0.0) >= 1.0)
-
-
 def _contributions(score: ItemScore) -> list[MatcherScore]:
     return [MatcherScore(matcher=name, score=round(float(score.features.get(name, 0.0)), 4))
-            for name in ("lexical", "semantic")]
+            for name in ("lexical", "semantic", "supervised")]
 
 
 def _document_id(source: SourceText) -> str:

@@ -21,8 +21,10 @@ from analysis.corpus.schema import (
     ShareAboveRule,
 )
 from analysis.document import Document
-from analysis.facts import AMOUNT, amount_of
+from analysis.facts.numbers import MoneyFinder
 from analysis.result import Evidence, Facts, Finding
+
+_MONEY = MoneyFinder()
 
 Evaluator = Callable[[object, Document, Facts], list[Evidence] | None]  # None: the rule does not fire
 
@@ -84,13 +86,14 @@ def _period_order(rule: PeriodOrderRule, document: Document, facts: Facts) -> li
 
 
 def _amount_pattern_above(rule: AmountPatternAboveRule, document: Document, facts: Facts) -> list[Evidence] | None:
+    """The evidence is the amount that exceeds the limit itself, so the message names that amount."""
     patterns = [re.compile(p, re.IGNORECASE) for p in rule.patterns]
     for sentence in document.sentences:
         if any(p.search(sentence.text) for p in patterns):
-            for match in AMOUNT.finditer(sentence.text):
-                if amount_of(match) > rule.limit_sek:
-                    return [Evidence(text=sentence.text, start=sentence.start, end=sentence.end, score=1.0,
-                                     source=f"rules:{rule.id}")]
+            for money in _MONEY.find(sentence.text):
+                if money.value > rule.limit_sek:
+                    return [Evidence(text=sentence.text[money.start : money.end], start=sentence.start + money.start,
+                                     end=sentence.start + money.end, score=1.0, source=f"rules:{rule.id}")]
     return None
 
 
@@ -127,6 +130,7 @@ def _message(rule, facts: Facts, evidence: list[Evidence]) -> str:
         "share": _number(facts.share_percent), "amount": _amount_in(evidence),
         "start": facts.period.start, "end": facts.period.end,
         "latest_end": getattr(rule, "latest_end", None), "limit": getattr(rule, "limit_percent", None),
+        "limit_sek": _kronor(getattr(rule, "limit_sek", None)),
     }
     try:
         return rule.message.format(**values)
@@ -140,6 +144,10 @@ def _number(value: float | None) -> str:
 
 def _amount_in(evidence: list[Evidence]) -> str:
     for item in evidence:
-        if match := AMOUNT.search(item.text):
-            return f"{amount_of(match):,.0f}".replace(",", " ")
+        if found := _MONEY.find(item.text):
+            return _kronor(found[0].value)
     return ""
+
+
+def _kronor(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}".replace(",", "\u00a0")

@@ -52,6 +52,39 @@ class Settings(BaseSettings):
             raise ValueError("API keys must not be empty or blank")
         return keys
 
+    @field_validator("named_api_keys")
+    @classmethod
+    def _no_empty_named_key(cls, keys: dict[str, str]) -> dict[str, str]:
+        if any(not key.strip() for key in keys.values()):
+            raise ValueError("API keys must not be empty or blank")
+        return keys
+    portfolio_unsure_below: float = Field(
+        default=0.5, gt=0, lt=1, description="Portfolio flag: top RUS score below this means the tool was unsure")
+    portfolio_amount_factor: float = Field(
+        default=10.0, gt=1, description="Portfolio flag: an amount this many times above or below the backlog median")
+    portfolio_min_amounts: int = Field(
+        default=5, ge=3, description="Amounts needed before the backlog median is trusted for the outlier flag")
+    # ---- cases, reviews and memos (analysis/store) ----
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Folder of the default SQLite database; created on first start")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; "
+                                     "None means a SQLite file in data_dir")
+    store_text: bool = Field(default=True, description="Keep the document text with an analysis; off keeps only its hash and result")
+    retention_days: int | None = Field(default=None, gt=0, description="Texts older than this many days are deleted "
+                                       "(`policyalign db prune`, and at service start-up)")
+    user_header: str | None = Field(default=None, description="Request header a trusted reverse proxy sets to the "
+                                    "signed-in user's name, e.g. X-Remote-User; ignored when unset")
+    named_api_keys: dict[str, str] = Field(default_factory=dict, description="API keys with a name (name → key), "
+                                           "accepted like api_keys; the name is recorded as the reviewer")
+
+    @property
+    def accepted_api_keys(self) -> list[str]:
+        return [*self.api_keys, *self.named_api_keys.values()]
+
+    @property
+    def database(self) -> str:
+        """The database URL in effect: the setting, or the SQLite file under data_dir."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'policyalign.sqlite3'}"
+
     @property
     def calibrator_path(self) -> Path:
         return self.models_dir / "alignment-calibrator" / f"{self.embedder}.json"

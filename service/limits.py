@@ -22,16 +22,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analysis.deadline import deadline
 from analysis.errors import ResourceLimitError
+from service import problems
 
 PROBLEM_MEDIA_TYPE = b"application/problem+json"
 RETRY_AFTER_SECONDS = 2
 
 
-async def send_problem(send: Send, scope: Scope, status: int, kind: str, title: str, detail: str,
+async def send_problem(send: Send, scope: Scope, status: int, kind: str, detail: str,
                        headers: list[tuple[bytes, bytes]] | None = None) -> None:
     """A problem+json response written straight to ASGI (middleware runs outside FastAPI's handlers)."""
-    body = json.dumps({"type": f"/problems/{kind}", "title": title, "status": status, "detail": detail,
-                       "instance": scope.get("path")}).encode()
+    body = json.dumps(problems.make(status, kind, detail, scope).model_dump(exclude_none=True)).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", PROBLEM_MEDIA_TYPE), (b"content-length", str(len(body)).encode()),
                             *(headers or [])]})
@@ -100,13 +100,13 @@ class BodySizeLimit:
         if reason == "large":
             await self._too_large(scope, send)
         else:
-            await send_problem(send, scope, 408, "request-timeout", "Request timeout",
+            await send_problem(send, scope, 408, "request-timeout",
                                f"the request body did not arrive within {self.timeout:g} s",
                                [(b"connection", b"close")])
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
-        await send_problem(send, scope, 413, "payload-too-large", "Payload too large",
-                           f"the request body exceeds {self.max_bytes} bytes", [(b"connection", b"close")])
+        await send_problem(send, scope, 413, "payload-too-large", f"the request body exceeds {self.max_bytes} bytes",
+                           [(b"connection", b"close")])
 
 
 class Admission:
@@ -123,7 +123,7 @@ class Admission:
             await self.app(scope, receive, send)
             return
         if self.in_flight >= self.capacity:
-            await send_problem(send, scope, 503, "overloaded", "The service is busy",
+            await send_problem(send, scope, 503, "overloaded",
                                f"{self.in_flight} analyses are running or waiting; retry shortly",
                                [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())])
             return

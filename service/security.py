@@ -32,7 +32,7 @@ def key_is_valid(authorization: str, keys: list[str]) -> bool:
 
 def require_api_key(request: Request) -> None:
     """Route dependency: documents the 401 in the schema; ``ApiKeyGate`` has already refused bad keys."""
-    keys: list[str] = request.app.state.settings.api_keys
+    keys: list[str] = request.app.state.settings.accepted_api_keys
     if keys and not key_is_valid(request.headers.get("authorization", ""), keys):
         raise HTTPException(401, KEY_REQUIRED, headers={"WWW-Authenticate": "Bearer"})
 
@@ -51,7 +51,7 @@ class ApiKeyGate:
                 and scope["path"].startswith(self.prefixes)):
             headers = dict(scope.get("headers") or {})
             if not key_is_valid(headers.get(b"authorization", b"").decode("latin-1"), self.keys):
-                await send_problem(send, scope, 401, "unauthorized", "Missing or wrong API key", KEY_REQUIRED,
+                await send_problem(send, scope, 401, "unauthorized", KEY_REQUIRED,
                                    [(b"www-authenticate", b"Bearer")])
                 return
         await self.app(scope, receive, send)

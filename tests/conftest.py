@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The service opens its case store at start-up: tests get a throwaway data folder, never the checkout's.
+os.environ.setdefault("POLICYALIGN_DATA_DIR", tempfile.mkdtemp(prefix="policyalign-test-data-"))
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"

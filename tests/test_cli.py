@@ -95,15 +95,23 @@ def test_explain():
     assert invoke("explain", str(SEED), "--item", "no-such-item", "--embedder", "fake").exit_code == 2
 
 
-def test_evaluate_on_the_devset_copy():
-    result = invoke("evaluate", str(DEVSET), "--json", "--embedder", "fake")
+def test_evaluate_reports_held_out_figures_per_set_and_pooled():
+    result = invoke("evaluate", str(DEVSET), str(DEVSET.parent / "realdev"), "--json", "--embedder", "fake", "--folds", "3")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["texts"] == 16
-    assert set(report["alignment_loo"]) == {"orebro-rus-2022-2030", "nationell-strategi-2021-2030", "orebro-anslag-1-1"}
-    assert 0 <= report["alignment_loo"]["orebro-rus-2022-2030"]["all"]["top1"] <= 1
-    assert set(report["perspectives"]) == {"miljo", "barn", "jamstalldhet"}
-    assert "share-above-limit" in report["findings"]
+    assert set(report["held_out"]) == {"devset", "realdev", "pooled"}
+    pooled = report["held_out"]["pooled"]
+    assert pooled["texts"] == 16 + 36
+    assert pooled["rates"]["rus.top1"]["n"] == 52 and "orientation.top1" not in report["held_out"]["realdev"]["rates"]
+    low, high = pooled["rates"]["facts.amount_sek"]["ci95"]
+    assert low <= pooled["rates"]["facts.amount_sek"]["value"] <= high
+    assert pooled["rates"]["facts.amount_sek"]["value"] >= 0.6  # fitted on two thirds of the texts, held out
+    assert "share-above-limit" in pooled["findings"]
+
+
+def test_evaluate_refuses_a_folder_without_labels(tmp_path):
+    result = invoke("evaluate", str(tmp_path), "--embedder", "fake")
+    assert result.exit_code == 2 and "labels.jsonl" in result.output
 
 
 def test_serve_refuses_an_invalid_corpus(tmp_path, monkeypatch):

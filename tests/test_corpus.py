@@ -138,5 +138,13 @@ def test_second_region_is_selectable(analyse_text):
 
 def test_json_schema_covers_every_file_kind():
     schema = corpus_json_schema()
-    assert set(schema["files"]) == {"manifest.yaml", "frameworks/*.yaml", "perspectives.yaml", "rules.yaml", "headings.yaml"}
+    assert set(schema["files"]) == {"manifest.yaml", "frameworks/*.yaml", "perspectives.yaml", "rules.yaml", "headings.yaml",
+                                   "facts.yaml"}
     json.dumps(schema)
+
+
+def test_a_broken_fact_cue_is_reported_with_file_and_line(corpus_copy):
+    edit(corpus_copy / "facts.yaml", lambda t: t.replace("'\\btotal\\w*'", "'\\btotal(\\w*'"))
+    with pytest.raises(CorpusError) as error:
+        load_corpus(corpus_copy)
+    assert "facts.yaml" in str(error.value) and "invalid regular expression" in str(error.value)

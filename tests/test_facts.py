@@ -6,12 +6,11 @@ from datetime import date
 
 import pytest
 
-from analysis.facts import extract_facts
 
 
 @pytest.fixture()
-def facts_of(prepare_text):
-    return lambda text: extract_facts(prepare_text(text))
+def facts_of(analyzer, prepare_text):
+    return lambda text: analyzer.facts.extract(prepare_text(text))
 
 
 @pytest.mark.parametrize(("phrase", "expected"), [
@@ -78,10 +77,14 @@ def test_nothing_stated(facts_of):
     assert (facts.amount_sek, facts.share_percent) == (None, None)
 
 
-def test_evidence_spans_point_into_the_text(prepare_text):
+def test_evidence_spans_point_into_the_text(analyzer, prepare_text):
     document = prepare_text("Vi ansöker om 2,4 miljoner kronor från Region Örebro län, vilket motsvarar 40 % av budgeten.")
-    for evidence in extract_facts(document).evidence:
+    facts = analyzer.facts.extract(document)
+    assert facts.evidence and facts.candidates
+    for evidence in [*facts.evidence, *(c.evidence for c in facts.candidates)]:
         assert document.text[evidence.start : evidence.end] == evidence.text
+    for candidate in facts.candidates:
+        assert candidate.mention in candidate.evidence.text
 
 
 @pytest.mark.parametrize(("text", "expected"), [

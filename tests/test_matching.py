@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from analysis.errors import ModelUnavailableError
 from analysis.matching.calibration import Calibrator, fit_calibrator
 from tests.conftest import SEED
 
@@ -54,19 +57,55 @@ def test_semantic_prefers_similar_examples(analyzer, prepare_text):
     assert max(scores, key=lambda s: s.score).item == "energi-och-klimat"
 
 
+def _features(z: float) -> dict[str, float]:
+    lexical = max(z, 0)
+    return {"semantic_z": z, "semantic_top": z / 4, "lexical_share": lexical / 3, "lexical_log": lexical / 2,
+            "name_mention": 0.0, "supervised": lexical / 4}
+
+
 def test_calibrator_roundtrip_and_monotonicity(tmp_path):
-    rows = [("rus", {"semantic_z": z, "lexical_share": max(z, 0) / 3, "lexical_raw": 2.0 * max(z, 0)}, int(z > 1)) for z in
-            [-1.0, -0.5, 0.0, 0.2, 0.4, 1.5, 2.0, 2.5, 3.0, -0.2]]
+    rows = [("rus", _features(z), int(z > 1)) for z in [-1.0, -0.5, 0.0, 0.2, 0.4, 1.5, 2.0, 2.5, 3.0, -0.2]]
     calibrator = fit_calibrator(rows, "fake")
     path = tmp_path / "cal.json"
     calibrator.save(path)
     loaded = Calibrator.load(path)
     assert loaded.version == calibrator.version
-    low = loaded.probability("rus", {"semantic_z": -1.0, "lexical_share": 0.0, "lexical_raw": 0.0})
-    high = loaded.probability("rus", {"semantic_z": 3.0, "lexical_share": 1.0, "lexical_raw": 6.0})
+    low, high = loaded.probability("rus", _features(-1.0)), loaded.probability("rus", _features(3.0))
     assert 0 <= low < 0.5 < high <= 1
-    assert loaded.probability("unknown-kind", {"semantic_z": 3.0}) == pytest.approx(
-        loaded.probability("default", {"semantic_z": 3.0}))
+    assert loaded.probability("unknown-kind", _features(3.0)) == pytest.approx(loaded.probability("default", _features(3.0)))
+
+
+def test_calibrator_refuses_a_missing_feature_and_other_features(tmp_path):
+    calibrator = fit_calibrator([("rus", _features(z), int(z > 1)) for z in [-1.0, 0.0, 2.0, 3.0]], "fake")
+    with pytest.raises(KeyError, match="semantic_z"):
+        calibrator.probability("rus", {k: v for k, v in _features(1.0).items() if k != "semantic_z"})
+    path = tmp_path / "cal.json"
+    calibrator.save(path)
+    data = json.loads(path.read_text())
+    data["features"] = [*data["features"][:-1], "something-else"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ModelUnavailableError, match="refit"):
+        Calibrator.load(path)
+
+
+def test_every_registered_matcher_reports_its_features(analyzer):
+    """The contract every matcher must pass (in the spirit of check_estimator)."""
+    from analysis.matching.registry import MATCHERS
+
+    document = analyzer.prepare(analyzer.read_path(SEED))
+    analyzer.embed([document])
+    instances = {"lexical": analyzer.lexical, "semantic": analyzer.semantic, "supervised": analyzer.supervised}
+    assert set(MATCHERS) == set(instances)
+    for name, matcher in instances.items():
+        assert type(matcher) is MATCHERS[name] and matcher.name == name
+        for framework in analyzer.frameworks(None):
+            scores = matcher.score(document, framework)
+            assert [s.item for s in scores] == [item.id for item in framework.items]
+            for score in scores:
+                assert set(matcher.features) <= set(score.features), (name, score.item)
+                assert all(isinstance(v, float) and v == v for v in score.features.values())
+                for evidence in score.evidence:
+                    assert document.text[evidence.start : evidence.end] == evidence.text
 
 
 def test_alignments_are_ranked_with_evidence(analyzer):

@@ -63,7 +63,7 @@ def test_the_seed_decision(static_analyzer, form):
 def test_every_result_names_its_versions(analyzer):
     result = analyzer.analyze(analyzer.read_text("Syftet är att fler små företag i länet ska växa."))
     assert result.versions.corpus == analyzer.corpus.version and "+" in result.versions.corpus
-    assert set(result.versions.models) == {"embedder", "calibrator"}
+    assert set(result.versions.models) == {"embedder", "calibrator", "fact_ranker", "supervised"}
     assert result.versions.region == "orebro"
 
 

@@ -217,5 +217,5 @@ def score(records: Iterable[InputRecord], out: Path, output_format: str = "jsonl
     finally:
         progress.close()
         journal.close()
-    finalise(journal.path, out, output_format)
+    finalise(journal.path, out, output_format, settings)
     return RunSummary(len(planned), len(planned) - len(todo), counts["ok"], counts["error"], time.monotonic() - started)

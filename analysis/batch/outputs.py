@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from analysis.batch.rows import FLAT_COLUMNS, flatten
+from analysis.batch.rows import FLAT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, flatten
+
+RESULT_COLUMN = "result_json"
 
 
 def journal_path(out: Path, output_format: str) -> Path:
@@ -64,26 +66,41 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def finalise(journal: Path, out: Path, output_format: str) -> None:
+def flat_rows(journal: Path, settings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Flat rows of a run with the backlog-wide sanity flags (the corpus's limits, the run's settings)."""
+    from analysis.batch.rows import SanityLimits, add_sanity_flags
+    from analysis.settings import Settings
+
+    limits = SanityLimits.load(Settings(**(settings or {})))
+    return add_sanity_flags([flatten(row) for row in read_rows(journal)], limits)
+
+
+def _write_parquet(journal: Path, flat: list[dict[str, Any]], tmp: Path) -> None:
+    """Flat columns plus ``result_json``: the full result, so one Parquet file carries the whole analysis."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    full = {row["id"]: row for row in read_rows(journal)}
+    columns: dict[str, list] = {name: [row[name] for row in flat] for name in FLAT_COLUMNS}
+    columns[RESULT_COLUMN] = [json.dumps(full[row["id"]], ensure_ascii=False, default=str) for row in flat]
+    schema = pa.schema([(name, pa.float64() if name in FLOAT_COLUMNS else pa.int64() if name in INT_COLUMNS
+                         else pa.string()) for name in FLAT_COLUMNS] + [(RESULT_COLUMN, pa.string())])
+    pq.write_table(pa.Table.from_pydict(columns, schema=schema), tmp, compression="zstd")
+
+
+def finalise(journal: Path, out: Path, output_format: str, settings: dict[str, Any] | None = None) -> None:
     """Write CSV or Parquet from the journal, atomically (temporary file, then rename)."""
     if output_format == "jsonl":
         return
-    flat = [flatten(row) for row in read_rows(journal)]
+    if output_format not in ("csv", "parquet"):
+        raise ValueError(f"unknown output format {output_format!r}")
+    flat = flat_rows(journal, settings)
     tmp = out.with_name(out.name + ".tmp")
     if output_format == "csv":
         with tmp.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=FLAT_COLUMNS)
             writer.writeheader()
             writer.writerows(flat)
-    elif output_format == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        columns = {name: [row[name] for row in flat] for name in FLAT_COLUMNS}
-        schema = pa.schema([(name, pa.float64() if name in ("amount_sek", "share_percent", "rus_top_score",
-                                                            "national_top_score", "orientation_top_score")
-                             else pa.int64() if name == "finding_count" else pa.string()) for name in FLAT_COLUMNS])
-        pq.write_table(pa.Table.from_pydict(columns, schema=schema), tmp)
     else:
-        raise ValueError(f"unknown output format {output_format!r}")
+        _write_parquet(journal, flat, tmp)
     tmp.replace(out)

@@ -1,125 +1,277 @@
-"""The portfolio report: one self-contained HTML page over a bulk run (charts as inline SVG)."""
+"""The portfolio report: one self-contained HTML page over a bulk run.
+
+Input: the output of ``policyalign score``. JSONL and Parquet carry every document's full result (Parquet in
+its ``result_json`` column), so each document gets a section with evidence, reasons, facts and findings. A CSV
+holds flat columns only; its run's journal (``X.csv.journal.jsonl``) is read for the full results when present.
+"""
 
 from __future__ import annotations
 
-import html
-import io
+import base64
+import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analysis.batch.outputs import read_rows
-from analysis.batch.rows import PERSPECTIVES, flatten
+from analysis.batch.attention import Entry, Names, percent, rank, sek, span
+from analysis.batch.charts import Chart, Segment, bars, stacked
+from analysis.batch.export import headers, xlsx_bytes
+from analysis.batch.outputs import RESULT_COLUMN, read_rows
+from analysis.batch.rows import PERSPECTIVES, SanityLimits, add_sanity_flags, flatten
+from analysis.labels import sv
 
-REQUIRED = ("miljo", "barn", "jamstalldhet")
-STATUS_COLORS = {"present": "#1e7b34", "thin": "#d4a017", "absent": "#b42318"}
+if TYPE_CHECKING:
+    from analysis.settings import Settings
+
+TEMPLATES = Path(__file__).with_name("templates")
+STATUS_STYLE = {"present": ("#1e7b34", ""), "thin": ("#e0a526", "//"), "absent": ("#b42318", "xx")}
+FRAMEWORK_PREFIXES = ("rus", "national", "orientation")
+QUOTES_PER_ITEM = 2
 
 
-def load_flat(path: Path) -> list[dict[str, Any]]:
-    """Flat rows from JSONL (full results), CSV or Parquet output of ``policyalign score``."""
+def _read_parquet(path: Path) -> list[Entry]:
+    import pyarrow.parquet as pq
+
+    entries = []
+    for row in pq.read_table(path).to_pylist():
+        full = row.pop(RESULT_COLUMN, None)
+        entries.append(Entry(flat=row, full=json.loads(full) if full else None))
+    return entries
+
+
+def _read_csv(path: Path) -> list[Entry]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        flat = [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(handle)]
+    journal = path.with_name(path.name + ".journal.jsonl")
+    full = {row["id"]: row for row in read_rows(journal)} if journal.is_file() else {}
+    return [Entry(flat=row, full=full.get(row["id"])) for row in flat]
+
+
+def load_entries(path: Path, limits: SanityLimits) -> list[Entry]:
+    """Every document of a run (JSONL, CSV or Parquet), with sanity flags (computed here for JSONL)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        return pq.read_table(path).to_pylist()
-    if suffix == ".csv":
-        import csv
-
-        with path.open(encoding="utf-8", newline="") as handle:
-            return [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(handle)]
-    return [flatten(row) for row in read_rows(path)]
-
-
-def _svg(figure) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(figure)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
+        entries = _read_parquet(path)
+    elif suffix == ".csv":
+        entries = _read_csv(path)
+    else:
+        entries = [Entry(flat=flatten(row), full=row) for row in read_rows(path)]
+    if any("flags" not in e.flat for e in entries) or suffix not in (".parquet", ".csv"):
+        add_sanity_flags([e.flat for e in entries], limits)
+    return entries
 
 
-def _bar_chart(counts: dict[str, float], title: str, xlabel: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    labels = list(counts) or ["(inga)"]
-    values = [counts[label] for label in counts] or [0]
-    figure, axis = plt.subplots(figsize=(7, 0.45 * len(labels) + 1.2))
-    axis.barh(labels[::-1], values[::-1], color="#005a8c")
-    axis.set_title(title)
-    axis.set_xlabel(xlabel)
-    figure.tight_layout()
-    return _svg(figure)
+def load_flat(path: Path, settings: Settings | None = None) -> list[dict[str, Any]]:
+    """Flat rows of a run, flags included (what ``--compare`` and spreadsheets use)."""
+    return [e.flat for e in load_entries(path, SanityLimits.load(settings))]
 
 
-def _perspective_chart(rows: list[dict[str, Any]]) -> str:
-    import matplotlib
+@lru_cache(maxsize=4)
+def _names(corpus_dir: str, settings_json: str) -> Names:
+    from analysis.corpus import load_corpus
+    from analysis.settings import Settings
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(7, 2.8))
-    left = [0] * len(PERSPECTIVES)
-    for status, color in STATUS_COLORS.items():
-        values = [sum(1 for r in rows if r.get(p) == status) for p in PERSPECTIVES]
-        axis.barh(PERSPECTIVES[::-1], values[::-1], left=left[::-1], color=color, label=status)
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    axis.legend(loc="lower right")
-    axis.set_title("Horisontella perspektiv")
-    axis.set_xlabel("antal dokument")
-    figure.tight_layout()
-    return _svg(figure)
+    settings = Settings(**json.loads(settings_json))
+    corpus = load_corpus(Path(corpus_dir))
+    return Names.from_corpus(corpus, SanityLimits.from_corpus(corpus, settings))
 
 
-def needs_attention(row: dict[str, Any]) -> list[str]:
-    reasons = []
-    if row["status"] != "ok":
-        reasons.append(f"fel: {row.get('error_type')} – {row.get('error_message')}")
-        return reasons
-    for perspective in REQUIRED:
-        if row.get(perspective) in ("absent", "thin"):
-            reasons.append(f"{perspective}: {row[perspective]}")
-    if row.get("findings"):
-        reasons.append("regler: " + str(row["findings"]).replace(";", ", "))
-    return reasons
+def names_for(settings: Settings | None = None) -> Names:
+    from analysis.settings import Settings
+
+    settings = settings or Settings()
+    return _names(str(settings.corpus_dir), settings.model_dump_json(include={
+        "portfolio_unsure_below", "portfolio_amount_factor", "portfolio_min_amounts"}))
 
 
-def build_report(rows: list[dict[str, Any]], title: str = "Portföljrapport") -> str:
-    ok = [r for r in rows if r["status"] == "ok"]
+# ---- one document: the table row and its analysis section -------------------------------------------
+
+def _file_name(flat: dict[str, Any]) -> str:
+    return Path(str(flat.get("source") or flat["id"])).name
+
+
+def _perspective_cells(entry: Entry, names: Names) -> list[dict[str, str]]:
+    return [{"id": p, "name": names.perspectives.get(p, p), "status": entry.flat.get(p) or "",
+             "label": sv("perspective_status", entry.flat[p]) if entry.flat.get(p) else "–"}
+            for p in names.required]
+
+
+def _item_ids(flat: dict[str, Any]) -> list[str]:
+    ids = []
+    for prefix in FRAMEWORK_PREFIXES:
+        ids += [flat.get(f"{prefix}_top")] + str(flat.get(f"{prefix}_matches") or "").split(";")
+    return sorted({i for i in ids if i})
+
+
+def export_record(entry: Entry, names: Names) -> list[Any]:
+    """The document's line in the CSV/XLSX export (columns as export.headers)."""
+    flat = entry.flat
+    region = names.regions.get(flat.get("region") or "", "")
+    dated = flat.get("period_start") or flat.get("period_end")
+    return ([entry.rank, sv("attention_tier", entry.tier), flat.get("title") or _file_name(flat), _file_name(flat),
+             sv("document_kind", flat["kind"]) if flat.get("kind") else "", region, flat.get("rus_top_name") or ""]
+            + [c["label"] for c in _perspective_cells(entry, names)]
+            + [flat.get("amount_sek"), flat.get("share_percent"),
+               span(flat.get("period_start"), flat.get("period_end")) if dated else "",
+               ", ".join(sv("sanity_flag", f) for f in entry.split("flags")), " ".join(entry.reasons)])
+
+
+def _quotes(evidence: list[dict[str, Any]]) -> list[str]:
+    return [e["text"] for e in evidence[:QUOTES_PER_ITEM]]
+
+
+def _alignment_groups(result: dict[str, Any], names: Names) -> list[dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for alignment in result["alignments"]:
+        if alignment["rank"] <= 3:
+            groups[alignment["framework"]].append({
+                "name": names.items.get(alignment["item"], alignment["name"]),
+                "score": percent(100 * alignment["score"]),
+                "match": alignment["match"], "explicit": alignment.get("explicit", False),
+                "quotes": _quotes(alignment["evidence"])})
+    return [{"name": names.frameworks.get(fid, fid), "alignments": items} for fid, items in groups.items()]
+
+
+def _detail(entry: Entry, names: Names) -> dict[str, Any] | None:
+    """The full analysis of one document, all in Swedish, or None when the input had no full result."""
+    result = (entry.full or {}).get("result")
+    if not result:
+        return None
+    facts = result["facts"]
+    role = facts.get("amount_role")
+    return {
+        "sections": list(dict.fromkeys(names.sections[s["id"]] for s in result["document"]["sections"]
+                                       if s["id"] in names.sections and s["id"] != "titel")),
+        "frameworks": _alignment_groups(result, names),
+        "perspectives": [{"name": p["name"], "required": p["required"], "status": p["status"],
+                          "label": sv("perspective_status", p["status"]), "reasons": p["reasons"],
+                          "quotes": _quotes(p["evidence"])} for p in result["perspectives"]],
+        "facts": {"amount": sek(facts["amount_sek"]) if facts["amount_sek"] is not None else "–",
+                  "role": sv("amount_role", role) if role else "", "share": percent(facts["share_percent"]),
+                  "period": span(facts["period"]["start"], facts["period"]["end"]),
+                  "quotes": _quotes(facts.get("evidence", []))},
+        "findings": [{"severity": f["severity"], "label": sv("severity", f["severity"]).capitalize(),
+                      "title": names.rule(f["rule"]), "message": f["message"], "citation": f["citation"],
+                      "quotes": _quotes(f.get("evidence", []))} for f in result["findings"]],
+    }
+
+
+def _view(entry: Entry, names: Names) -> dict[str, Any]:
+    flat = entry.flat
+    return {
+        "rank": entry.rank, "anchor": f"dok-{entry.rank}", "tier": entry.tier,
+        "tier_label": sv("attention_tier", entry.tier), "title": flat.get("title") or _file_name(flat),
+        "file": _file_name(flat), "kind": sv("document_kind", flat["kind"]) if flat.get("kind") else "",
+        "region": flat.get("region") or "", "region_name": names.regions.get(flat.get("region") or "", ""),
+        "rus": flat.get("rus_top_name") or "–", "perspectives": _perspective_cells(entry, names),
+        "amount": sek(flat.get("amount_sek")) if flat.get("amount_sek") is not None else "–",
+        "amount_value": flat.get("amount_sek") or 0, "share": percent(flat.get("share_percent")),
+        "period": span(flat.get("period_start"), flat.get("period_end")),
+        "flags": [sv("sanity_flag", f) for f in entry.split("flags")], "reasons": entry.reasons,
+        "items": " ".join(_item_ids(flat)), "rules": " ".join(entry.split("findings")),
+        "persp": " ".join(f"{p}:{flat.get(p)}" for p in names.required if flat.get(p)),
+        "detail": _detail(entry, names),
+    }
+
+
+# ---- the whole page --------------------------------------------------------------------------------
+
+def _framework_charts(ok: list[Entry], names: Names) -> list[Chart]:
     charts = []
-    for prefix, name in (("rus", "Regional utvecklingsstrategi"), ("national", "Nationell strategi"),
-                         ("orientation", "Inriktning 1:1")):
-        counts = Counter(r.get(f"{prefix}_top_name") or r.get(f"{prefix}_top") for r in ok if r.get(f"{prefix}_top"))
-        if counts:
-            charts.append(_bar_chart(dict(counts.most_common()), f"Främsta matchning: {name}", "antal dokument"))
-    charts.append(_perspective_chart(ok))
-    findings = Counter(rule for r in ok for rule in (r.get("findings") or "").split(";") if rule)
-    charts.append(_bar_chart(dict(findings.most_common()), "Regelanmärkningar", "antal dokument"))
+    for prefix in FRAMEWORK_PREFIXES:
+        counts = Counter(e.flat.get(f"{prefix}_top_name") or e.flat[f"{prefix}_top"] for e in ok
+                         if e.flat.get(f"{prefix}_top"))
+        if not counts:
+            continue
+        framework = next(e.flat[f"{prefix}_framework"] for e in ok if e.flat.get(f"{prefix}_framework"))
+        title = f"Främsta matchning: {sv('framework_kind', prefix)}"
+        chart = Chart(title, f"Antal dokument per område i {names.frameworks.get(framework, framework)}, efter "
+                             "bästa träff.", ["Område", "Dokument"], [[k, str(v)] for k, v in counts.most_common()],
+                      f"diagram-{prefix}")
+        charts.append(bars(chart, counts.most_common(), "antal dokument"))
+    return charts
+
+
+def _perspective_chart(ok: list[Entry], names: Names) -> Chart:
+    categories = [names.perspectives.get(p, p) for p in PERSPECTIVES if p in names.perspectives]
+    ids = [p for p in PERSPECTIVES if p in names.perspectives]
+    counts = [[sum(1 for e in ok if e.flat.get(p) == status) for p in ids] for status in STATUS_STYLE]
+    segments = [Segment(sv("perspective_status", s).capitalize(), *style) for s, style in STATUS_STYLE.items()]
+    headers = ["Perspektiv"] + [s.label for s in segments]
+    rows = [[name] + [str(counts[i][j]) for i in range(len(segments))] for j, name in enumerate(categories)]
+    chart = Chart("Horisontella perspektiv", "Hur många dokument som behandlar varje perspektiv "
+                  "(finns, tunt eller saknas).", headers, rows, "diagram-perspektiv")
+    return stacked(chart, categories, segments, counts, "antal dokument")
+
+
+def _findings_chart(ok: list[Entry], names: Names) -> Chart:
+    counts = Counter(names.rule(rule) for e in ok for rule in set(e.split("findings")))
+    chart = Chart("Regelanmärkningar", "Antal dokument med varje anmärkning.", ["Anmärkning", "Dokument"],
+                  [[k, str(v)] for k, v in counts.most_common()], "diagram-regler")
+    return bars(chart, counts.most_common(), "antal dokument")
+
+
+def _amount_chart(ok: list[Entry]) -> Chart:
     amounts: dict[str, float] = defaultdict(float)
-    for r in ok:
-        if r.get("amount_sek") and r.get("rus_top"):
-            amounts[r.get("rus_top_name") or r["rus_top"]] += float(r["amount_sek"]) / 1e6
-    charts.append(_bar_chart(dict(sorted(amounts.items(), key=lambda kv: -kv[1])), "Belopp per RUS-område", "miljoner kronor"))
-    attention = [(r, reasons) for r in rows if (reasons := needs_attention(r))]
-    table_rows = "\n".join(
-        f"<tr><td>{html.escape(str(r['id']))}</td><td>{html.escape(str(r.get('rus_top_name') or '–'))}</td>"
-        f"<td>{'<br>'.join(html.escape(x) for x in reasons)}</td></tr>" for r, reasons in attention)
-    errors = len(rows) - len(ok)
-    return f"""<!doctype html>
-<html lang="sv"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#1d2733}}
-h1{{color:#005a8c}}.charts{{display:grid;grid-template-columns:1fr 1fr;gap:1rem}}.charts svg{{width:100%;height:auto}}
-table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #d8dee6;padding:.4rem;text-align:left;vertical-align:top}}
-.kpi{{display:flex;gap:2rem}}.kpi div{{background:#f2f5f8;padding:.75rem 1rem;border-radius:8px}}</style></head>
-<body><h1>{html.escape(title)}</h1>
-<div class="kpi"><div><b>{len(rows)}</b><br>dokument</div><div><b>{len(ok)}</b><br>analyserade</div>
-<div><b>{errors}</b><br>fel</div><div><b>{len(attention)}</b><br>behöver åtgärd</div></div>
-<h2>Fördelning</h2><div class="charts">{''.join(f'<figure>{c}</figure>' for c in charts)}</div>
-<h2>Dokument som behöver åtgärd</h2>
-<table><thead><tr><th>Dokument</th><th>RUS-område</th><th>Varför</th></tr></thead><tbody>
-{table_rows or '<tr><td colspan="3">Inga.</td></tr>'}</tbody></table>
-</body></html>"""
+    for entry in ok:
+        if entry.flat.get("amount_sek") and entry.flat.get("rus_top") and "amount-outlier" not in entry.split("flags"):
+            amounts[entry.flat.get("rus_top_name") or entry.flat["rus_top"]] += float(entry.flat["amount_sek"]) / 1e6
+    ordered = sorted(amounts.items(), key=lambda kv: -kv[1])
+    chart = Chart("Belopp per RUS-område", "Summa av belopp i miljoner kronor per område; belopp som flaggats "
+                  "som avvikande är inte medräknade.", ["Område", "Miljoner kronor"],
+                  [[k, f"{v:.1f}".replace(".", ",")] for k, v in ordered], "diagram-belopp")
+    return bars(chart, ordered, "miljoner kronor", fmt=lambda v: f"{v:.1f}".replace(".", ","), integers=False)
+
+
+def _filters(views: list[dict[str, Any]], names: Names) -> dict[str, list[tuple[str, str]]]:
+    regions = sorted({v["region"] for v in views if v["region"]})
+    items = sorted({i for v in views for i in v["items"].split()}, key=lambda i: names.items.get(i, i))
+    rules = sorted({r for v in views for r in v["rules"].split()}, key=names.rule)
+    statuses = [(f"{p}:{s}", f"{names.perspectives.get(p, p)}: {sv('perspective_status', s)}")
+                for p in names.required for s in STATUS_STYLE]
+    return {"region": [(r, names.regions.get(r, r)) for r in regions],
+            "item": [(i, names.items.get(i, i)) for i in items], "persp": statuses,
+            "rule": [(r, names.rule(r)) for r in rules]}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The page and the attention list it shows, headings first (also written as CSV/XLSX by the CLI)."""
+
+    html: str
+    table: list[list[Any]]
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def build(entries: list[Entry], names: Names, title: str = "Portföljrapport") -> Report:
+    ordered = rank(entries, names)
+    ok = [e for e in ordered if e.ok]
+    charts = _framework_charts(ok, names) + [_perspective_chart(ok, names), _findings_chart(ok, names),
+                                              _amount_chart(ok)]
+    views = [_view(e, names) for e in ordered]
+    records = [export_record(e, names) for e in ordered]
+    columns = headers([names.perspectives.get(p, p) for p in names.required])
+    kpi = {"total": len(ordered), "ok": len(ok), "errors": len(ordered) - len(ok),
+           "attention": sum(1 for e in ordered if e.tier != "none"),
+           "flagged": sum(1 for e in ordered if e.split("flags"))}
+    export = {"headers": columns, "rows": {v["anchor"]: r for v, r in zip(views, records, strict=True)}}
+    page = _environment().get_template("portfolio.html.j2").render(
+        title=title, charts=charts, docs=views, kpi=kpi, filters=_filters(views, names),
+        export_json=json.dumps(export, ensure_ascii=False, default=str).replace("</", "<\\/"),
+        xlsx=base64.b64encode(xlsx_bytes([columns, *records])).decode("ascii"))
+    return Report(page, [columns, *records])
+
+
+def build_report(path: Path, title: str = "Portföljrapport", settings: Settings | None = None) -> Report:
+    names = names_for(settings)
+    return build(load_entries(path, names.limits), names, title)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.batch.inputs import InputRecord
-from analysis.batch.rows import error_row, ok_row, row_for_exception
+from analysis.batch.rows import document_title, error_row, ok_row, row_for_exception
 from analysis.errors import DocumentTooLargeError
 
 
@@ -58,7 +58,8 @@ class Scorer:
             record = records[index]
             try:
                 result = self.analyzer.analyse_document(document, self.region)
-                rows[index] = ok_row(record.id, record.source, result.model_dump(mode="json"), self.kinds)
+                rows[index] = ok_row(record.id, record.source, result.model_dump(mode="json"), self.kinds,
+                                     document_title(document))
             except Exception as error:
                 rows[index] = row_for_exception(record.id, record.source, error)
         return [rows[index] for index in range(len(records))]

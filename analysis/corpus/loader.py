@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from analysis.corpus.schema import (
+    FactCues,
     Framework,
     HeadingLexicon,
     Manifest,
@@ -156,12 +157,14 @@ def load_corpus(root: Path | str) -> PolicyCorpus:
         "perspectives": _validate(PerspectiveSet, root / manifest.files.perspectives, problems),
         "rules": _validate(RuleSet, root / manifest.files.rules, problems),
         "headings": _validate(HeadingLexicon, root / manifest.files.headings, problems),
+        "facts": _validate(FactCues, root / manifest.files.facts, problems),
     }
     _cross_check(corpus, root, problems)
     if problems:
         raise CorpusError(problems)
     files = [root / MANIFEST, *(root / n for n in manifest.files.frameworks),
-             root / manifest.files.perspectives, root / manifest.files.rules, root / manifest.files.headings]
+             root / manifest.files.perspectives, root / manifest.files.rules, root / manifest.files.headings,
+             root / manifest.files.facts]
     return PolicyCorpus(**corpus, content_hash=_content_hash(files))
 
 
@@ -183,6 +186,7 @@ def corpus_json_schema() -> dict[str, Any]:
             "perspectives.yaml": PerspectiveSet.model_json_schema(),
             "rules.yaml": RuleSet.model_json_schema(),
             "headings.yaml": HeadingLexicon.model_json_schema(),
+            "facts.yaml": FactCues.model_json_schema(),
         },
     }
 

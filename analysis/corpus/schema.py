@@ -12,7 +12,7 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="St
 Status = Literal["verified", "indicated", "working-name"]
 Position = Literal["word", "modifier", "head"]
 Severity = Literal["error", "warning", "info"]
-DocumentKind = Literal["decision", "application", "summary", "form"]
+DocumentKind = Literal["decision", "application", "summary", "form", "news"]
 SignalKind = Literal["analysis", "measures", "indicators", "responsibility"]
 
 
@@ -92,6 +92,13 @@ class PolicyItem(Strict):
     examples: list[str] = Field(min_length=1)
 
 
+class ProgrammePeriod(Strict):
+    """The years a strategy covers: a project period outside it is flagged in the portfolio report."""
+
+    start: date
+    end: date
+
+
 class Framework(Strict):
     id: Slug
     name: str = Field(min_length=1)
@@ -100,6 +107,7 @@ class Framework(Strict):
     source: Source
     description: str = Field(min_length=1)
     allows_none: bool = False
+    period: ProgrammePeriod | None = None
     items: list[PolicyItem] = Field(min_length=1)
 
 
@@ -123,10 +131,28 @@ class Perspective(Strict):
     vocabulary: Vocabulary
     false_friends: list[FalseFriend] = []
     signals: Signals = {}
+    weak_note: str | None = Field(default=None, description="Why the weak-only words are not enough, for this perspective")
+    weak_counts_when_named: bool = Field(
+        default=False, description="Weak words count as substance once the perspective itself is named (topics, "
+                                   "not look-alikes: 'avfall' under miljö yes, 'unga' under barn no)")
+
+
+class ReasonTemplates(Strict):
+    """The Swedish sentences a perspective's verdict is explained with; {placeholders} are filled in."""
+
+    absent: str = Field(min_length=1, description="{name}")
+    weak_only: str = Field(min_length=1, description="{words}, {note}")
+    present: str = Field(min_length=1, description="{found}")
+    heading_only: str = Field(min_length=1, description="{heading}")
+    partial: str = Field(min_length=1, description="{found}, {missing}")
+    no_substance: str = Field(min_length=1)
+    empty_sentence: str = Field(min_length=1, description="{reason}, {quote}")
+    false_friend: str = Field(min_length=1, description="{word}, {note}")
 
 
 class PerspectiveSet(Strict):
     present_min_kinds: int = Field(ge=1, le=4)
+    reasons: ReasonTemplates
     signal_kinds: dict[SignalKind, str]
     common_signals: Signals
     empty_signs: list[EmptySign]
@@ -218,9 +244,45 @@ class HeadingLexicon(Strict):
         return self.default_weight
 
 
+class CueClass(Strict):
+    """Words that, near a number, say what the number is (granted, total, another funder's, …)."""
+
+    description: str = Field(min_length=1)
+    patterns: list[Regex] = Field(min_length=1)
+
+
+CuePlace = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*@(near|before|after|sentence|label|close)$")]
+
+
+class Veto(Strict):
+    """Candidates with any `when` cue and no `unless` cue are never the fact."""
+
+    fact: Literal["amount", "share", "period"]
+    reason: str = Field(min_length=1)
+    when: list[CuePlace] = Field(min_length=1)
+    unless: list[CuePlace] = []
+
+
+class FactCues(Strict):
+    """policy_corpus/facts.yaml: the cue classes the fact ranker reads, and hard vetoes."""
+
+    vetoes: list[Veto] = []
+    cues: dict[Slug, CueClass] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _vetoes_name_known_cues(self) -> FactCues:
+        for veto in self.vetoes:
+            for place in [*veto.when, *veto.unless]:
+                if place.split("@")[0] not in self.cues:
+                    raise ValueError(f"veto '{veto.reason}' names an unknown cue class in {place!r}")
+        return self
+
+
 class Region(Strict):
     id: Slug
     name: str = Field(min_length=1)
+    status: Literal["official", "demonstration"] = Field(
+        default="official", description="demonstration: the region's strategy is an example, not checked against its source")
     frameworks: list[Slug] = Field(min_length=1)
 
 
@@ -229,6 +291,7 @@ class ManifestFiles(Strict):
     perspectives: str
     rules: str
     headings: str
+    facts: str = "facts.yaml"
 
 
 class Manifest(Strict):
@@ -249,6 +312,7 @@ class PolicyCorpus(Strict):
     perspectives: PerspectiveSet
     rules: RuleSet
     headings: HeadingLexicon
+    facts: FactCues
     content_hash: str
 
     @property

@@ -15,14 +15,17 @@ from pathlib import Path
 import numpy as np
 
 from analysis.errors import ModelUnavailableError
+from analysis.matching.registry import calibrator_features
 
-FEATURES = ("semantic_z", "semantic_top", "lexical_share", "lexical_log", "name_mention")
+FEATURES = calibrator_features()
 
 
 def feature_vector(features: dict[str, float]) -> list[float]:
-    derived = dict(features)
-    derived["lexical_log"] = math.log1p(features.get("lexical_raw", 0.0))
-    return [float(derived.get(name, 0.0)) for name in FEATURES]
+    """The calibrator's inputs in order; a missing feature is a bug in a matcher, never a silent 0."""
+    try:
+        return [float(features[name]) for name in FEATURES]
+    except KeyError as error:
+        raise KeyError(f"a registered matcher did not report feature {error.args[0]!r}") from None
 
 
 @dataclass
@@ -56,9 +59,13 @@ class Calibrator:
         if not path.is_file():
             raise ModelUnavailableError(f"alignment calibrator not found: {path} (run 'policyalign models calibrate')")
         data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["features"]) != FEATURES:
-            raise ModelUnavailableError(f"{path} was fitted on other features: {data['features']}")
-        return cls(data["embedder"], data["coefficients"], data["intercepts"], data["threshold"], data.get("meta", {}))
+        fitted = list(data["features"])
+        if set(fitted) != set(FEATURES):  # scikit-learn's feature_names_in_ rule: same names, any order
+            raise ModelUnavailableError(f"{path} was fitted on features {fitted}, the registered matchers report "
+                                        f"{list(FEATURES)}; refit it with 'policyalign models calibrate'")
+        order = [fitted.index(name) for name in FEATURES]
+        coefficients = {kind: [weights[i] for i in order] for kind, weights in data["coefficients"].items()}
+        return cls(data["embedder"], coefficients, data["intercepts"], data["threshold"], data.get("meta", {}))
 
 
 def fit_calibrator(rows: list[tuple[str, dict[str, float], int]], embedder: str, c: float = 1.0,

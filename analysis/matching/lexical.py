@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem, Term
 from analysis.document import Document
 from analysis.matching.base import ItemScore, top_evidence
+from analysis.matching.registry import register
 from analysis.nlp import phrase_lemmas
 from analysis.nlp.terms import TermMatcher
 from analysis.result import Evidence
@@ -35,8 +36,9 @@ class _Compiled:
     names: dict[str, str]  # item → its name as space-joined lemmas
 
 
+@register("lexical")
 class LexicalMatcher:
-    name = "lexical"
+    features = ("lexical_share", "lexical_log", "name_mention")
 
     def __init__(self, headings: HeadingLexicon, evidence_limit: int = 3) -> None:
         self._headings = headings
@@ -58,7 +60,7 @@ class LexicalMatcher:
             self._compiled[framework.id] = _Compiled(
                 TermMatcher(owners, friends), dict(owners),
                 {text: math.log(1 + n_items / count) for text, count in containing.items()},
-                {item.id: " ".join(_name_lemmas(item)) for item in framework.items})
+                {item.id: " ".join(_name_lemmas(item)).replace("-", " ") for item in framework.items})
         return self._compiled[framework.id]
 
     def score(self, document: Document, framework: Framework) -> list[ItemScore]:
@@ -68,6 +70,7 @@ class LexicalMatcher:
         mention: dict[str, float] = defaultdict(float)
         for index, sentence in enumerate(document.sentences):
             weight = self._headings.weight_of(document.section_of(sentence).id)
+            lemma_text = sentence.lemma_text.replace("-", " ")  # "EU-projekt" is one token, the name two words
             for hit in compiled.matcher.find(sentence):
                 if hit.negated:
                     continue
@@ -76,8 +79,8 @@ class LexicalMatcher:
                     per_term[item_id][hit.term.term] += gain
                     per_sentence[item_id][index] += gain * compiled.idf[hit.term.term]
             for item_id, name in compiled.names.items():
-                if name.count(" ") >= 1 and (at := sentence.lemma_text.find(f" {name} ")) >= 0:
-                    strength = _mention_strength(sentence.lemma_text[:at])
+                if name.count(" ") >= 1 and (at := lemma_text.find(f" {name} ")) >= 0:
+                    strength = _mention_strength(lemma_text[:at])
                     mention[item_id] = max(mention[item_id], strength)
                     per_sentence[item_id][index] += NAME_MENTION_WEIGHT * strength * max(weight, 1.0)
         results = []
@@ -90,7 +93,7 @@ class LexicalMatcher:
                 for i, s in per_sentence[item.id].items()
             ]
             results.append(ItemScore(item.id, raw, top_evidence(evidence, self._evidence_limit), self.name,
-                                     {"lexical_raw": raw, "name_mention": mention[item.id],
+                                     {"lexical_raw": raw, "lexical_log": math.log1p(raw), "name_mention": mention[item.id],
                                       "terms": float(len(per_term[item.id]))}))
         total = sum(r.score for r in results) or 1.0
         for result in results:

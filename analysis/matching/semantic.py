@@ -13,6 +13,7 @@ from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem
 from analysis.document import Document
 from analysis.embeddings import Embedder
 from analysis.matching.base import ItemScore, top_evidence
+from analysis.matching.registry import register
 from analysis.result import Evidence
 
 TOP_K = 3
@@ -24,8 +25,9 @@ def item_texts(item: PolicyItem) -> list[str]:
     return [f"{item.name}. {item.description.strip()}", *item.orientations, *item.examples]
 
 
+@register("semantic")
 class SemanticMatcher:
-    name = "semantic"
+    features = ("semantic_z", "semantic_top")
 
     def __init__(self, embedder: Embedder, headings: HeadingLexicon, evidence_limit: int = 3) -> None:
         self.embedder = embedder

@@ -11,12 +11,27 @@ from analysis.ingest import READERS
 from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult
 from service.limits import run_analysis
-from service.problems import Problem, problem_of
+from service.problems import PROBLEM_MEDIA_TYPE, Problem, ServiceProblem, problem_of
 from service.schemas import AnalysisRequest, BatchItem, BatchRequest, BatchResponse
 from service.security import require_api_key
 
-ERRORS = {code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (400, 401, 408, 413, 415, 422, 503)}
+ERROR_MEANING = {400: "Malformed body (e.g. not UTF-8)", 401: "Missing or wrong API key",
+                 408: "The body did not arrive in time", 413: "Body, text, batch or file contents too large",
+                 415: "Wrong content type or file type",
+                 422: "Invalid request, unreadable, empty or non-Swedish document, unknown region, or the input "
+                      "needs more memory or time than allowed",
+                 503: "Too many analyses running or waiting (see Retry-After)"}
+ERRORS = {code: {"model": Problem, "description": meaning, "content": {PROBLEM_MEDIA_TYPE: {}}}
+          for code, meaning in ERROR_MEANING.items()}
 router = APIRouter(prefix="/v1", tags=["analyses"], dependencies=[Depends(require_api_key)], responses=ERRORS)
+
+
+def require_json(request: Request) -> None:
+    """JSON routes take JSON only: text/plain or a form is a 415, not a confusing validation error."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise ServiceProblem(415, "unsupported-media-type",
+                             f"send 'Content-Type: application/json' (got {media_type[:100] or 'none'!r})")
 
 
 def _analyse_request(analyzer: Analyzer, body: AnalysisRequest) -> AnalysisResult:
@@ -50,7 +65,8 @@ async def _run(request: Request, function, *args) -> Response:
     return Response(result.model_dump_json(), media_type="application/json")
 
 
-@router.post("/analyses", response_model=AnalysisResult, summary="Analyse a text or intake-form fields")
+@router.post("/analyses", response_model=AnalysisResult, summary="Analyse a text or intake-form fields",
+             dependencies=[Depends(require_json)])
 async def analyse(request: Request, body: AnalysisRequest) -> Response:
     return await _run(request, _analyse_request, request.app.state.analyzer, body)
 
@@ -59,8 +75,8 @@ async def analyse(request: Request, body: AnalysisRequest) -> Response:
 async def analyse_file(
     request: Request,
     file: UploadFile = File(description="PDF, DOCX or plain-text file"),
-    region: str | None = Form(default=None),
-    include_text: bool = Form(default=False),
+    region: str | None = Form(default=None, max_length=100, description="Region id (default: the corpus's)"),
+    include_text: bool = Form(default=False, description="Return the normalised text that offsets refer to"),
 ) -> Response:
     filename = Path(file.filename or "upload").name
     if Path(filename).suffix.lower() not in READERS:
@@ -75,23 +91,29 @@ async def analyse_file(
     return await _run(request, work)
 
 
-@router.post("/analyses/batch", response_model=BatchResponse, summary="Analyse several short texts in one call")
-async def analyse_batch(request: Request, body: BatchRequest) -> BatchResponse:
+@router.post("/analyses/batch", response_model=BatchResponse, summary="Analyse several short texts in one call",
+             dependencies=[Depends(require_json)],
+             responses={207: {"model": BatchResponse, "description": "Multi-Status: at least one item failed; each "
+                              "item carries its own status and problem"}})
+async def analyse_batch(request: Request, body: BatchRequest) -> Response:
+    """200 when every item succeeded; 207 Multi-Status when any failed (each item says how)."""
     analyzer: Analyzer = request.app.state.analyzer
     limit = analyzer.settings.max_batch_items
     if len(body.items) > limit:
-        raise DocumentTooLargeError(f"the batch has {len(body.items)} items; the limit is {limit}")
+        raise ServiceProblem(413, "too-many-items", f"the batch has {len(body.items)} items; the limit is {limit}")
 
     def work() -> list[BatchItem]:
         out = []
         for index, item in enumerate(body.items):
             try:
-                out.append(BatchItem(index=index, status="ok", result=_analyse_request(analyzer, item)))
+                out.append(BatchItem(index=index, ref=item.ref, status="ok", result=_analyse_request(analyzer, item)))
             except PolicyAlignError as error:
-                out.append(BatchItem(index=index, status="error", error=problem_of(error)))
+                out.append(BatchItem(index=index, ref=item.ref, status="error", error=problem_of(error, request)))
         return out
 
     items = await run_analysis(request, work)
     for item in items:
         _record(request, item.result)
-    return BatchResponse(results=items)
+    status = 200 if all(item.status == "ok" for item in items) else 207
+    return Response(BatchResponse(results=items).model_dump_json(), status_code=status,
+                    media_type="application/json")

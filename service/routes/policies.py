@@ -1,16 +1,18 @@
-"""GET /v1/policies and /v1/policies/{framework}: the corpus as officers see it."""
+"""GET /v1/policies, /v1/policies/{framework} and /v1/labels: the corpus and the Swedish labels."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
 from analysis.corpus.schema import Framework
-from service.problems import Problem
-from service.schemas import FrameworkOut, PoliciesOut, PolicyItemOut, RegionOut
+from analysis.labels import labels
+from service.problems import PROBLEM_MEDIA_TYPE, Problem
+from service.schemas import FrameworkOut, Labels, PerspectiveInfo, PoliciesOut, PolicyItemOut, RegionOut
 from service.security import require_api_key
 
-router = APIRouter(prefix="/v1", tags=["policies"], dependencies=[Depends(require_api_key)],
-                   responses={code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 404)})
+ERRORS = {404: {"model": Problem, "description": "Unknown framework", "content": {PROBLEM_MEDIA_TYPE: {}}},
+          401: {"model": Problem, "description": "Missing or wrong API key", "content": {PROBLEM_MEDIA_TYPE: {}}}}
+router = APIRouter(prefix="/v1", tags=["policies"], dependencies=[Depends(require_api_key)], responses=ERRORS)
 
 
 def framework_out(framework: Framework) -> FrameworkOut:
@@ -27,10 +29,11 @@ def framework_out(framework: Framework) -> FrameworkOut:
 async def policies(request: Request) -> PoliciesOut:
     corpus = request.app.state.analyzer.corpus
     return PoliciesOut(
-        corpus_version=corpus.version, default_region=corpus.manifest.default_region,
-        regions=[RegionOut(id=r.id, name=r.name, frameworks=r.frameworks) for r in corpus.manifest.regions],
+        corpus=corpus.version, default_region=corpus.manifest.default_region,
+        regions=[RegionOut(id=r.id, name=r.name, status=r.status, frameworks=r.frameworks)
+                 for r in corpus.manifest.regions],
         frameworks=[framework_out(f) for f in corpus.frameworks],
-        perspectives=[{"id": p.id, "name": p.name, "required": p.required, "description": p.description.strip()}
+        perspectives=[PerspectiveInfo(id=p.id, name=p.name, required=p.required, description=p.description.strip())
                       for p in corpus.perspectives.perspectives],
     )
 
@@ -38,3 +41,10 @@ async def policies(request: Request) -> PoliciesOut:
 @router.get("/policies/{framework_id}", response_model=FrameworkOut, summary="One framework and its items")
 async def policy(request: Request, framework_id: str) -> FrameworkOut:
     return framework_out(request.app.state.analyzer.corpus.framework(framework_id))
+
+
+@router.get("/labels", response_model=Labels, summary="Swedish labels for statuses, kinds, roles, sections, problems")
+async def swedish_labels(request: Request) -> Labels:
+    """The one label table (analysis/data/labels-sv.yaml) plus section names from the corpus."""
+    headings = request.app.state.analyzer.corpus.headings
+    return Labels(groups=labels(), sections={entry.id: entry.name for entry in headings.sections})

@@ -17,7 +17,8 @@ import pytest
 from analysis.batch.engine import run_local, score, unique_ids
 from analysis.batch.inputs import InputRecord, iter_inputs
 from analysis.batch.outputs import read_rows
-from analysis.batch.portfolio import build_report, load_flat
+from analysis.batch.portfolio import build_report
+from analysis.settings import Settings
 from tests.conftest import DEVSET, ROOT, make_pdf
 
 FAKE = {"embedder": "fake"}
@@ -152,9 +153,9 @@ def test_two_workers_give_the_same_rows_as_one(tmp_path):
 def test_portfolio_report(mixed_folder, tmp_path):
     out = tmp_path / "out.jsonl"
     score(iter_inputs([str(mixed_folder)]), out, settings={**FAKE, "max_upload_bytes": 100_000})
-    page = build_report(load_flat(out))
+    page = build_report(out, settings=Settings(embedder="fake")).html
     assert page.count("<svg") >= 4
-    assert "Dokument som behöver åtgärd" in page and "empty.txt" in page and "miljo: absent" in page
+    assert "Dokument att åtgärda" in page and "empty.txt" in page and "dokumentet är tomt" in page
     assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', page)  # self-contained: no external assets
 
 

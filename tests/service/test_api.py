@@ -17,7 +17,8 @@ def assert_problem(response, status: int, kind: str) -> dict:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
     body = response.json()
-    assert body["type"] == f"/problems/{kind}" and body["status"] == status and body["detail"]
+    assert body["type"] == f"http://testserver/problems/{kind}" and body["status"] == status and body["detail"]
+    assert body["title_sv"] and body["detail_sv"] and body["request_id"] == response.headers["x-request-id"]
     return body
 
 
@@ -54,15 +55,15 @@ def test_batch_keeps_order_and_isolates_errors(client):
         {"text": "Syftet är att fler unga ska välja en utbildning inom tech i Örebro län."},
         {"text": "   "},
         {"fields": {"Hur beaktas jämställdhet?": "Kursen är öppen för alla oavsett kön."}}]})
-    assert response.status_code == 200
+    assert response.status_code == 207  # Multi-Status: the items differ in outcome
     results = response.json()["results"]
     assert [r["status"] for r in results] == ["ok", "error", "ok"]
-    assert results[1]["error"]["type"] == "/problems/empty-document"
+    assert results[1]["error"]["type"] == "http://testserver/problems/empty-document"
 
 
 def test_policies(client):
     body = client.get("/v1/policies").json()
-    assert body["default_region"] == "orebro" and "+" in body["corpus_version"]
+    assert body["default_region"] == "orebro" and "+" in body["corpus"]
     assert {f["id"] for f in body["frameworks"]} >= {"orebro-rus-2022-2030", "orebro-anslag-1-1"}
     one = client.get("/v1/policies/orebro-anslag-1-1").json()
     assert one["allows_none"] is True and len(one["items"]) == 3
@@ -160,3 +161,151 @@ def test_web_page_is_served(client):
     page = client.get("/")
     assert page.status_code == 200 and "Policyanalys" in page.text
     assert client.get("/static/app.js").status_code == 200
+
+
+def test_problem_type_is_absolute_and_resolves_to_a_page(client):
+    body = assert_problem(client.post("/v1/analyses", json={"text": "Små företag i länet.", "region": "gotland"}),
+                          422, "unknown-region")
+    assert body["title_sv"] == "Okänd region" and "region" in body["detail_sv"].lower()
+    page = client.get(body["type"].removeprefix("http://testserver"))
+    assert page.status_code == 200 and "Unknown region" in page.text and "Okänd region" in page.text
+    assert client.get("/problems/no-such-problem").status_code == 404
+
+
+def test_problem_type_ignores_a_hostile_host_header(client):
+    response = client.post("/v1/analyses", json={"text": "x", "region": "gotland"},
+                           headers={"host": "evil.example/<script>"})
+    assert response.json()["type"] == "http://localhost/problems/unknown-region"
+
+
+@pytest.mark.parametrize(("sent", "echoed"), [
+    ("intake-2026-0142", True), ("a" * 128, True), ("a" * 129, False), ("bad id\r\n", False), ('x"<y>', False)])
+def test_caller_request_id_is_echoed_when_sane(client, sent, echoed):
+    response = client.post("/v1/analyses", json={"text": "x", "region": "gotland"}, headers={"X-Request-ID": sent})
+    returned = response.headers["x-request-id"]
+    assert (returned == sent) is echoed
+    assert response.json()["request_id"] == returned
+    if not echoed:
+        assert len(returned) == 32
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_wrong_content_type_is_415(client, content_type):
+    headers = {"content-type": content_type} if content_type else {}
+    for route in ("/v1/analyses", "/v1/analyses/batch"):
+        response = client.post(route, content=b'{"text": "Projektet st\xc3\xa4rker sm\xc3\xa5 f\xc3\xb6retag."}',
+                               headers=headers)
+        assert_problem(response, 415, "unsupported-media-type")
+
+
+def test_json_with_charset_is_accepted(client):
+    response = client.post("/v1/analyses", content=json.dumps({"text": "Projektet stärker små företag i länet."}).encode(),
+                           headers={"content-type": "application/json; charset=utf-8"})
+    assert response.status_code == 200
+
+
+def test_batch_echoes_refs_and_is_207_when_all_fail(client):
+    response = client.post("/v1/analyses/batch", json={"items": [{"ref": "A-1", "text": " "}, {"ref": "A-2", "text": ""}]})
+    assert response.status_code == 207
+    assert [(r["ref"], r["status"]) for r in response.json()["results"]] == [("A-1", "error"), ("A-2", "error")]
+    ok = client.post("/v1/analyses/batch", json={"items": [{"ref": "B", "text": "Fler små företag i länet ska exportera."}]})
+    assert ok.status_code == 200 and ok.json()["results"][0]["ref"] == "B"
+
+
+def test_batch_over_the_item_limit_is_too_many_items(client):
+    items = [{"text": "Små företag."}] * 33
+    body = assert_problem(client.post("/v1/analyses/batch", json={"items": items}), 413, "too-many-items")
+    assert "33 items" in body["detail"] and "32" in body["detail"]
+
+
+def test_labels_come_from_the_one_table(client):
+    body = client.get("/v1/labels").json()
+    assert body["groups"]["perspective_status"]["thin"] == "tunt"
+    assert body["groups"]["amount_role"]["granted"] == "beviljat"
+    assert body["sections"]["syfte"] == "Syfte"
+
+
+def test_policies_mark_demonstration_regions(client):
+    regions = {r["id"]: r["status"] for r in client.get("/v1/policies").json()["regions"]}
+    assert regions == {"orebro": "official", "varmland": "demonstration"}
+
+
+def _schemas(client) -> dict:
+    return client.app.openapi()["components"]["schemas"]
+
+
+def test_openapi_describes_every_model_and_field(client):
+    missing = [f"{name}.{field}" for name, model in _schemas(client).items()
+               for field, spec in model.get("properties", {}).items() if "description" not in spec]
+    missing += [name for name, model in _schemas(client).items() if not model.get("description")]
+    assert missing == []
+
+
+def test_openapi_has_an_example_for_every_request_and_response_model(client):
+    schema = client.app.openapi()
+    refs = set()
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            bodies = [operation.get("requestBody", {})] + list(operation["responses"].values())
+            for body in bodies:
+                for media in body.get("content", {}).values():
+                    if "$ref" in media.get("schema", {}):
+                        refs.add(media["schema"]["$ref"].rsplit("/", 1)[1])
+    assert refs >= {"AnalysisRequest", "AnalysisResult", "BatchRequest", "BatchResponse", "Problem", "FileUpload"}
+    assert [name for name in refs if not _schemas(client)[name].get("examples")] == []
+    from analysis.result import AnalysisResult
+    AnalysisResult.model_validate(_schemas(client)["AnalysisResult"]["examples"][0])
+
+
+def test_openapi_closed_sets_limits_security_and_one_corpus_name(client):
+    models = _schemas(client)
+    assert models["Facts"]["properties"]["amount_role"]["anyOf"][0]["enum"] == ["requested", "granted", "regional-share",
+                                                                                "unknown"]
+    assert models["PolicyItemOut"]["properties"]["status"]["enum"] == ["verified", "indicated", "working-name"]
+    assert models["FrameworkOut"]["properties"]["kind"]["enum"] == ["rus", "national", "orientation"]
+    assert "enum" in models["DocumentOut"]["properties"]["kind"] and "enum" in models["Finding"]["properties"]["severity"]
+    assert models["AnalysisRequest"]["properties"]["text"]["maxLength"] == 400_000
+    assert models["BatchRequest"]["properties"]["items"]["maxItems"] == 32
+    assert client.app.openapi()["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
+    text = json.dumps(client.app.openapi())
+    assert "corpus_version" not in text
+
+
+def test_openapi_errors_are_problem_json_only(client):
+    for operations in client.app.openapi()["paths"].values():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                if status[0] in "45":
+                    assert list(response["content"]) == ["application/problem+json"], status
+
+
+def test_docs_are_served_without_a_cdn(client):
+    for route in ("/docs", "/redoc"):
+        page = client.get(route).text
+        assert "cdn" not in page.lower() and "https://" not in page and "<script>" not in page
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs-assets/redoc.standalone.js").status_code == 200
+    assert client.get("/static/docs.js").status_code == 200
+
+
+def test_a_varmland_analysis_cites_no_orebro_conditions(client):
+    text = ("Syftet är att fler små företag i Värmland ska börja exportera. Vi söker 600 000 kr från Region Värmland, "
+            "vilket är 70 procent av projektets kostnader. Projektet pågår 2026-01-01 till 2027-12-31.")
+    body = client.post("/v1/analyses", json={"text": text, "region": "varmland"}).json()
+    assert "share-above-limit" in {f["rule"] for f in body["findings"]}
+    assert not [f["citation"] for f in body["findings"] if "Örebro" in f["citation"] + f["message"]]
+
+
+def test_web_pages_need_no_inline_script_or_style():
+    """A strict Content-Security-Policy (script-src/style-src 'self') must not break the page or the docs."""
+    import re
+
+    from service.docs import WEB
+
+    for page in WEB.glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page.name
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), page.name
+    for script in WEB.glob("*.js"):
+        code = script.read_text(encoding="utf-8")
+        assert not re.search(r"innerHTML|cssText|setAttribute\(\s*[\"']style|\beval\(|new Function", code), script.name

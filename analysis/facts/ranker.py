@@ -1,0 +1,125 @@
+"""The fact ranker: one logistic regression per fact kind over candidate features, stored as JSON.
+
+Like the alignment calibrator it is fitted with scikit-learn and saved as plain
+numbers (no pickles), versioned by content hash. It knows the feature names it
+was fitted on and refuses a generator that cannot produce them (scikit-learn's
+``feature_names_in_`` idea); features it was not fitted on weigh nothing until
+the next refit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from analysis.errors import ModelUnavailableError
+from analysis.facts.candidates import FACT_KINDS, FactKind
+
+DEFAULT_THRESHOLD = 0.3
+
+
+@dataclass
+class KindModel:
+    features: list[str]
+    coefficients: list[float]
+    intercept: float
+    threshold: float = DEFAULT_THRESHOLD
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(w * features.get(name, 0.0) for name, w in zip(self.features, self.coefficients))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+@dataclass
+class FactRanker:
+    models: dict[str, KindModel]
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        payload = json.dumps({k: [m.features, m.coefficients, m.intercept, m.threshold] for k, m in self.models.items()},
+                             sort_keys=True)
+        return f"fact-ranker-{hashlib.sha256(payload.encode()).hexdigest()[:10]}"
+
+    def probability(self, kind: FactKind, features: dict[str, float]) -> float:
+        """0 for a kind the ranker was never fitted on (an unfitted ranker reports no facts)."""
+        return self.models[kind].probability(features) if kind in self.models else 0.0
+
+    def threshold(self, kind: FactKind) -> float:
+        return self.models[kind].threshold if kind in self.models else 1.0
+
+    def check(self, feature_names: dict[FactKind, list[str]]) -> None:
+        """Refuse to run with a candidate generator that lacks features the ranker was fitted on."""
+        for kind, model in self.models.items():
+            missing = sorted(set(model.features) - set(feature_names.get(kind, [])))  # type: ignore[call-overload]
+            if missing:
+                raise ModelUnavailableError(
+                    f"the fact ranker needs features the corpus no longer defines ({', '.join(missing[:5])}); "
+                    "refit it with 'policyalign models calibrate'")
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"models": {k: vars(m) for k, m in self.models.items()}, "meta": self.meta}
+        path.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> FactRanker:
+        if not path.is_file():
+            raise ModelUnavailableError(f"fact ranker not found: {path} (run 'policyalign models calibrate')")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls({k: KindModel(**m) for k, m in data["models"].items()}, data.get("meta", {}))
+
+
+Sample = tuple[str, dict[str, float], int, str]  # (fact kind, features, label 0/1, document id)
+
+
+def fit_fact_ranker(samples: Sequence[Sample], feature_names: dict[FactKind, list[str]],
+                    gold_null: dict[tuple[str, str], bool] | None = None, c: float = 1.0,
+                    meta: dict | None = None) -> FactRanker:
+    """Fit per kind; the threshold below which a fact is left empty maximises exact answers per document.
+
+    ``gold_null[(kind, document)]`` says the document states no such fact, so the right answer is none.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    models = {}
+    for kind in FACT_KINDS:
+        names = feature_names[kind]
+        rows = [(f, y, doc) for k, f, y, doc in samples if k == kind]
+        x = np.array([[f.get(n, 0.0) for n in names] for f, _, _ in rows]) if rows else np.zeros((0, len(names)))
+        y = np.array([label for _, label, _ in rows])
+        if len(set(y.tolist())) < 2:
+            models[kind] = KindModel(names, [0.0] * len(names), -5.0, 0.5)
+            continue
+        model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+        km = KindModel(names, [round(float(v), 6) for v in model.coef_[0]], round(float(model.intercept_[0]), 6))
+        km.threshold = _best_threshold(km, rows, gold_null or {}, kind)
+        models[kind] = km
+    return FactRanker(models, meta or {})
+
+
+def _best_threshold(model: KindModel, rows: list[tuple[dict[str, float], int, str]],
+                    gold_null: dict[tuple[str, str], bool], kind: str) -> float:
+    """The cut-off that makes the most documents exactly right (a stated fact found, or none when none)."""
+    best_per_doc: dict[str, tuple[float, int]] = {}
+    for features, label, doc in rows:
+        p = model.probability(features)
+        if doc not in best_per_doc or p > best_per_doc[doc][0]:
+            best_per_doc[doc] = (p, label)
+    docs = set(best_per_doc) | {doc for (k, doc), null in gold_null.items() if k == kind}
+    best, best_score = DEFAULT_THRESHOLD, -1
+    for threshold in np.linspace(0.05, 0.7, 27):
+        score = 0
+        for doc in docs:
+            p, label = best_per_doc.get(doc, (0.0, 0))
+            is_null = gold_null.get((kind, doc), False)
+            score += (p < threshold) if is_null else (p >= threshold and label == 1)
+        if score > best_score:
+            best, best_score = float(round(threshold, 3)), score
+    return best

@@ -1,0 +1,144 @@
+"""Supervised matcher: logistic regression on the document's lemma TF-IDF, one model per framework.
+
+Fitted with scikit-learn on the labelled texts (their primary item) plus the
+corpus's own item texts (name, description, orientations, examples), so a new
+framework with no labelled texts still gets a model from its corpus entry.
+Stored as JSON (vocabulary, idf, coefficients): no pickles, no scikit-learn at
+run time. Its probability is one more feature for the calibrator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from analysis.corpus.schema import Framework, PolicyItem
+from analysis.document import Document
+from analysis.errors import ModelUnavailableError
+from analysis.matching.base import ItemScore
+from analysis.matching.registry import register
+from analysis.nlp import phrase_lemmas
+
+FEATURE = "supervised"
+MAX_TERMS = 3000
+MIN_DOCUMENTS = 2
+C = 3.0
+MODEL_FILE = "supervised-matcher/model.json"
+
+
+def content_lemmas(lemmas: Sequence[str]) -> list[str]:
+    """Alphabetic lemmas of three letters or more: what the TF-IDF model reads."""
+    return [word for word in lemmas if len(word) > 2 and word.isalpha()]
+
+
+def document_lemmas(document: Document) -> list[str]:
+    return content_lemmas([word for sentence in document.sentences for word in sentence.lemma_text.split()])
+
+
+def item_documents(item: PolicyItem) -> list[list[str]]:
+    """The corpus's own words for an item, each text a training document."""
+    texts = [f"{item.name}. {item.description}", *item.orientations, *item.examples]
+    return [content_lemmas(phrase_lemmas(text.lower())) for text in texts]
+
+
+@dataclass
+class FrameworkModel:
+    terms: dict[str, int]
+    idf: list[float]
+    classes: list[str]
+    coefficients: list[list[float]]  # classes × terms (one row for two classes: sklearn's binary form)
+    intercepts: list[float]
+
+    def probabilities(self, lemmas: Sequence[str]) -> dict[str, float]:
+        counts = Counter(self.terms[w] for w in lemmas if w in self.terms)
+        vector = np.zeros(len(self.terms), dtype=np.float64)
+        for index, count in counts.items():
+            vector[index] = (1.0 + math.log(count)) * self.idf[index]
+        norm = float(np.linalg.norm(vector))
+        if norm:
+            vector /= norm
+        z = np.asarray(self.coefficients) @ vector + np.asarray(self.intercepts)
+        if len(self.classes) == 2:  # binary: one logit for the second class
+            p = 1.0 / (1.0 + math.exp(-float(z[0])))
+            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
+        z = np.exp(z - z.max())
+        return dict(zip(self.classes, (z / z.sum()).tolist(), strict=True))
+
+
+@dataclass
+class SupervisedModel:
+    frameworks: dict[str, FrameworkModel]
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        payload = json.dumps({k: [m.classes, m.intercepts, len(m.terms)] for k, m in self.frameworks.items()},
+                             sort_keys=True)
+        digest = hashlib.sha256(payload.encode())
+        for model in self.frameworks.values():
+            digest.update(np.asarray(model.coefficients, dtype=np.float32).tobytes())
+        return f"supervised-{digest.hexdigest()[:10]}"
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"frameworks": {k: vars(m) for k, m in self.frameworks.items()}, "meta": self.meta}
+        path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> SupervisedModel:
+        if not path.is_file():
+            raise ModelUnavailableError(f"supervised matcher not found: {path} (run 'policyalign models calibrate')")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls({k: FrameworkModel(**m) for k, m in data["frameworks"].items()}, data.get("meta", {}))
+
+
+@register(FEATURE)
+class SupervisedMatcher:
+    """Scores every item of a framework by the fitted model's probability; no evidence of its own."""
+
+    features = (FEATURE,)
+
+    def __init__(self, model: SupervisedModel) -> None:
+        self.model = model
+
+    def score(self, document: Document, framework: Framework) -> list[ItemScore]:
+        model = self.model.frameworks.get(framework.id)
+        probabilities = model.probabilities(document_lemmas(document)) if model else {}
+        return [ItemScore(item.id, probabilities.get(item.id, 0.0), [], self.name,
+                          {FEATURE: probabilities.get(item.id, 0.0)}) for item in framework.items]
+
+
+def fit_supervised(frameworks: Sequence[Framework], labelled: Sequence[tuple[list[str], dict[str, str]]],
+                   meta: dict | None = None) -> SupervisedModel:
+    """Fit one model per framework on (document lemmas, {framework id: primary item}) plus the corpus texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    models = {}
+    for framework in frameworks:
+        docs = [lemmas for lemmas, gold in labelled if gold.get(framework.id)]
+        targets = [gold[framework.id] for _, gold in labelled if gold.get(framework.id)]
+        for item in framework.items:
+            for words in item_documents(item):
+                docs.append(words)
+                targets.append(item.id)
+        if len(set(targets)) < 2:
+            continue
+        vectoriser = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True, min_df=MIN_DOCUMENTS,
+                                     max_features=MAX_TERMS)
+        matrix = vectoriser.fit_transform(docs)
+        classifier = LogisticRegression(C=C, max_iter=3000).fit(matrix, targets)
+        vocabulary = {term: int(index) for term, index in vectoriser.vocabulary_.items()}
+        models[framework.id] = FrameworkModel(
+            terms=vocabulary, idf=[round(float(v), 5) for v in vectoriser.idf_],
+            classes=[str(c) for c in classifier.classes_],
+            coefficients=[[round(float(v), 5) for v in row] for row in classifier.coef_],
+            intercepts=[round(float(v), 5) for v in classifier.intercept_])
+    return SupervisedModel(models, meta or {})
