@@ -320,8 +320,11 @@ def serve(
     from analysis.cases_cli import _repository
 
     _repository().store.close()  # refuse an unmigrated database with one line, before any worker starts
+    settings = _settings()
+    # A worker is replaced after worker_max_requests requests, so memory it accumulated is returned.
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, limit_max_requests=settings.worker_max_requests or None,
+                timeout_keep_alive=5)
 
 
 class ScoreFormat(StrEnum):
@@ -368,8 +371,11 @@ def score(
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     overrides = {"embedder": settings.embedder, "corpus_dir": str(settings.corpus_dir), "models_dir": str(settings.models_dir)}
-    summary = run_score(iter_inputs(inputs, id_column, text_column), out, output_format.value, settings=overrides,
-                        region=region, workers=workers, batch_size=batch_size, resume=resume, engine=engine.value)
+    try:
+        summary = run_score(iter_inputs(inputs, id_column, text_column), out, output_format.value, settings=overrides,
+                            region=region, workers=workers, batch_size=batch_size, resume=resume, engine=engine.value)
+    except PolicyAlignError as error:
+        raise fail(str(error)) from None
     typer.echo(f"{summary.total} documents: {summary.ok} ok, {summary.errors} errors, {summary.skipped} already done; "
                f"{summary.documents_per_second:.1f} documents/s → {out}", err=True)
 

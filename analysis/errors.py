@@ -88,3 +88,28 @@ class ModelUnavailableError(PolicyAlignError):
 
     code = "model-unavailable"
     http_status = 503
+
+
+class ResourceLimitError(PolicyAlignError):
+    """Parsing or analysing the input needed more memory or time than the limits allow.
+
+    Raised when an isolated parsing process hits its address-space or CPU limit or its
+    wall-clock deadline, or when an analysis passes the request deadline.
+    """
+
+    code = "resource-limit"
+    http_status = 422
+
+
+class NotReadyError(PolicyAlignError):
+    """The worker should get no traffic now (e.g. it holds more memory than its ceiling)."""
+
+    code = "not-ready"
+    http_status = 503
+
+
+class OutputPathError(PolicyAlignError):
+    """The output path of a bulk run cannot be written (a directory, no permission, missing parent)."""
+
+    code = "invalid-output"
+    http_status = 400

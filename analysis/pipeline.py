@@ -20,6 +20,7 @@ from analysis.corpus import cached_corpus
 from analysis.corpus.schema import Framework, PolicyCorpus
 from analysis.document import Document
 from analysis.embeddings import Embedder, get_embedder
+from analysis.deadline import checkpoint
 from analysis.errors import DocumentTooLargeError, LanguageNotSupportedError
 from analysis.facts import FactExtractor, ranker_path
 from analysis.facts.ranker import FactRanker
@@ -90,6 +91,7 @@ class Analyzer:
         self.rules = RuleEngine(self.corpus.rules)
         self.facts = FactExtractor(self.corpus, self.fact_ranker)
         self.semantic.warm(self.corpus.frameworks)
+        self.limits = ingest.IngestLimits.from_settings(self.settings)
 
     def warm_up(self) -> None:
         """Run one small analysis so lazy imports and first-use caches are paid before traffic arrives."""
@@ -101,7 +103,7 @@ class Analyzer:
     # ---- ingest: every way in ends as a SourceText ------------------------------------------
     @property
     def _ingest_options(self) -> dict:
-        return {"is_word": is_swedish_word, "keep_line": self.mapper.is_known_heading}
+        return {"is_word": is_swedish_word, "keep_line": self.mapper.is_known_heading, "limits": self.limits}
 
     def read_path(self, path: Path | str) -> SourceText:
         return ingest.read_path(path, **self._ingest_options)
@@ -131,6 +133,7 @@ class Analyzer:
         sentences = []
         for (index, body, offset), doc in zip(bodies, self.nlp.pipe(body for _, body, _ in bodies), strict=True):
             sentences.extend(sentences_of(doc, offset, index, body))
+            checkpoint()
         return Document(
             id=document_id or _document_id(source),
             source=source.source,
@@ -172,8 +175,11 @@ class Analyzer:
         if document.vectors is None:
             self.embed([document])
         region_id = self.corpus.region(region or self.settings.region).id
+        checkpoint()
         alignments = [a for framework in self.frameworks(region_id) for a in self.align(document, framework)]
+        checkpoint()
         facts = self.facts.extract(document)
+        checkpoint()
         return AnalysisResult(
             document=DocumentOut(
                 id=document.id, source=document.source, language=document.language, kind=document.kind,

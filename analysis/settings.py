@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +30,34 @@ class Settings(BaseSettings):
     api_keys: list[str] = Field(default_factory=list, description="When set, /v1 routes need 'Authorization: Bearer <key>'")
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
+    # ---- limits on untrusted input (issue 12): each is checked before the work it bounds ----------
+    max_pdf_pages: int = Field(default=300, gt=0, description="A PDF with more pages is refused before extraction")
+    max_inflated_bytes: int = Field(default=50 * 1024 * 1024, gt=0,
+                                    description="Largest inflated DOCX member or PDF stream")
+    max_compression_ratio: int = Field(default=100, gt=1, description="Largest inflated/compressed ratio of a DOCX member")
+    parse_memory_mb: int = Field(default=1024, ge=128, description="Address-space limit of a PDF/DOCX parsing process")
+    parse_seconds: float = Field(default=10.0, gt=0, description="Wall-clock deadline of one PDF/DOCX parse")
+    request_deadline_seconds: float = Field(default=10.0, gt=0, description="Longest analysis of one HTTP request")
+    body_timeout_seconds: float = Field(default=20.0, gt=0, description="Longest time to receive a request body")
+    max_waiting_requests: int = Field(default=8, ge=0, description="Analyses queued per worker before 503")
+    worker_rss_ceiling_mb: int = Field(default=1500, gt=0, description="Above it a worker is unready and recycled")
+    worker_max_requests: int = Field(default=20_000, ge=0, description="Requests before a worker is recycled; 0: never")
+    metrics_require_key: bool = Field(default=False, description="Ask for the API key on /metrics too")
+
+    @field_validator("api_keys")
+    @classmethod
+    def _no_empty_key(cls, keys: list[str]) -> list[str]:
+        """An empty or blank key would let an empty bearer in: refuse to start instead."""
+        if any(not key.strip() for key in keys):
+            raise ValueError("API keys must not be empty or blank")
+        return keys
+
+    @field_validator("named_api_keys")
+    @classmethod
+    def _no_empty_named_key(cls, keys: dict[str, str]) -> dict[str, str]:
+        if any(not key.strip() for key in keys.values()):
+            raise ValueError("API keys must not be empty or blank")
+        return keys
     portfolio_unsure_below: float = Field(
         default=0.5, gt=0, lt=1, description="Portfolio flag: top RUS score below this means the tool was unsure")
     portfolio_amount_factor: float = Field(

@@ -21,10 +21,11 @@ from fastapi.staticfiles import StaticFiles
 from analysis.pipeline import Analyzer, software_version
 from analysis.settings import Settings, get_settings
 from service import docs, problems
-from service.limits import BodySizeLimit
+from service.limits import Admission, BodySizeLimit
 from service.logs import configure_logging
 from service.metrics import Metrics, ObserveRequests
 from service.routes import analyses, cases, health, policies
+from service.security import ApiKeyGate, SecurityHeaders
 
 WEB = Path(__file__).parent / "web"
 log = logging.getLogger("policyalign.service")
@@ -76,11 +77,16 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         app.state.analyzer = analyzer
     problems.install(app)
 
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
-    app.add_middleware(ObserveRequests, metrics=app.state.metrics)
+    # Added innermost first. Order of a request: request id → security headers → metrics → CORS →
+    # API key (before any body byte is read) → admission (503 when full) → body size and time → routes.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes, timeout=settings.body_timeout_seconds)
+    app.add_middleware(Admission, capacity=settings.analysis_threads + settings.max_waiting_requests)
+    app.add_middleware(ApiKeyGate, keys=settings.accepted_api_keys, protect_metrics=settings.metrics_require_key)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type", "X-Request-ID"])
+    app.add_middleware(ObserveRequests, metrics=app.state.metrics)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", validator=problems.valid_request_id)
 
     app.include_router(analyses.router)

@@ -30,7 +30,8 @@ ProblemId = Literal[
     "bad-request", "unauthorized", "not-found", "method-not-allowed", "payload-too-large", "unsupported-media-type",
     "validation-error", "unreadable-document", "empty-document", "language-not-supported", "document-too-large",
     "too-many-items", "unknown-region", "unknown-item", "model-unavailable", "invalid-corpus", "internal-error",
-    "conflict", "stale-version", "duplicate-case", "invalid-review", "invalid-cursor", "database-not-migrated"]
+    "conflict", "stale-version", "duplicate-case", "invalid-review", "invalid-cursor", "database-not-migrated",
+    "resource-limit", "request-timeout", "overloaded", "not-ready"]
 
 # English title and what it means, for integrators (the problem page and `title`).
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -59,9 +60,15 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "invalid-review": ("The review decision is not valid", "The decision or its replacement value does not fit the field."),
     "invalid-cursor": ("The page cursor is not valid", "Use the cursor from the previous page unchanged."),
     "database-not-migrated": ("The database needs an upgrade", "Run 'policyalign db upgrade' before starting the service."),
+    "resource-limit": ("The input needs more memory or time than allowed", "Parsing the file or analysing the text hit "
+                       "POLICYALIGN_PARSE_MEMORY_MB, POLICYALIGN_PARSE_SECONDS or POLICYALIGN_REQUEST_DEADLINE_SECONDS."),
+    "request-timeout": ("Request timeout", "The body did not arrive within POLICYALIGN_BODY_TIMEOUT_SECONDS."),
+    "overloaded": ("The service is busy", "More analyses are running or waiting than the worker takes; retry after "
+                   "the Retry-After seconds."),
+    "not-ready": ("The worker is not ready", "The worker holds more memory than POLICYALIGN_WORKER_RSS_CEILING_MB."),
 }
 HTTP_TYPES = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed", 409: "conflict",
-              413: "payload-too-large", 415: "unsupported-media-type", 422: "validation-error"}
+              408: "request-timeout", 413: "payload-too-large", 415: "unsupported-media-type", 422: "validation-error"}
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
 HOST = re.compile(r"^[A-Za-z0-9.\-]{1,253}(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?$")
 

@@ -36,6 +36,9 @@ class AnalysisRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"text": "Projektet ska hjälpa små företag i Örebro län att växa genom rådgivning och export.", "region": "orebro"},
         {"fields": FIELDS_EXAMPLE, "title": "Exportlyft Örebro län"},
+    ], "oneOf": [  # exactly one of text and fields (the validator below enforces the same)
+        {"required": ["text"], "properties": {"text": {"type": "string"}, "fields": {"type": "null"}}},
+        {"required": ["fields"], "properties": {"fields": {"type": "object"}, "text": {"type": "null"}}},
     ]})
 
     text: str | None = Field(default=None, description="The document text (UTF-8); longer than the limit → 413 "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ from analysis.batch.inputs import InputRecord
 from analysis.batch.outputs import Journal, finalise, journal_path
 from analysis.batch.rows import error_row
 from analysis.batch.scorer import Scorer
+from analysis.errors import OutputPathError
 
 log = logging.getLogger("policyalign.batch")
 
@@ -54,7 +56,8 @@ class Progress:
         self._last_line = 0.0
         self._bar = None
         if sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
 
             self._bar = Bar(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.fields[rate]:.1f} dok/s · {task.fields[errors]} fel"), TimeRemainingColumn(),
@@ -80,8 +83,12 @@ class Progress:
 _worker: Scorer | None = None
 
 
-def _init_worker(settings: dict[str, Any], region: str | None) -> None:
+def _init_worker(settings: dict[str, Any], region: str | None, parent_pid: int | None = None) -> None:
+    """Load the models once; first tie the worker's life to the parent's, so kill -9 leaves no orphans."""
     global _worker
+    from analysis.ingest.isolation import die_with_parent
+
+    die_with_parent(parent_pid)
     _worker = Scorer(settings, region)
 
 
@@ -117,7 +124,8 @@ def run_local(records: list[InputRecord], write: Callable[[list[dict]], None], s
     queue = [_Job(index, batch) for index, batch in enumerate(batches)]
     next_batch = 0
     context = get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(settings, region))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(settings, region, os.getpid()))
     in_flight: dict[Future, _Job] = {}
     try:
         while queue or in_flight:
@@ -141,7 +149,7 @@ def run_local(records: list[InputRecord], write: Callable[[list[dict]], None], s
                 in_flight.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                           initargs=(settings, region))
+                                           initargs=(settings, region, os.getpid()))
                 for job in broken:
                     if job.retry:
                         record = job.records[0]
@@ -159,11 +167,33 @@ def run_local(records: list[InputRecord], write: Callable[[list[dict]], None], s
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def check_output(out: Path, output_format: str) -> None:
+    """Fail before any scoring when the output (or its journal) cannot be written."""
+    targets = {out, journal_path(out, output_format)}
+    for target in sorted(targets):
+        if target.is_dir():
+            raise OutputPathError("is a directory; give a file name", source=str(target))
+        parent = target.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputPathError(f"cannot create its folder: {error.strerror}", source=str(target)) from None
+        probe = target.with_name(f".{target.name}.write-test")
+        try:
+            probe.touch()
+            probe.unlink()
+        except OSError as error:
+            raise OutputPathError(f"cannot write here: {error.strerror}", source=str(target)) from None
+        if target.exists() and not os.access(target, os.W_OK):
+            raise OutputPathError("cannot write here: permission denied", source=str(target))
+
+
 def score(records: Iterable[InputRecord], out: Path, output_format: str = "jsonl", *, settings: dict[str, Any] | None = None,
           region: str | None = None, workers: int = 1, batch_size: int = 16, resume: bool = False,
           engine: str = "local") -> RunSummary:
     """The whole job: every input yields exactly one row in ``out``."""
     started = time.monotonic()
+    check_output(out, output_format)
     settings = settings or {}
     planned = unique_ids(records)
     journal = Journal(journal_path(out, output_format), resume)

@@ -7,6 +7,7 @@ of it here, once, before anything else reads the text.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable
@@ -19,6 +20,10 @@ _TERMINAL = re.compile(r"[.!?:;]$")
 _TRAILING_WORD = re.compile(r"([A-Za-zÅÄÖåäöÉéÜü]+)-$")
 _LEADING_WORD = re.compile(r"^([a-zåäöéü]+)")
 _CONJUNCTIONS = {"och", "eller", "samt", "respektive", "som", "till"}
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_SPACE_RUN = re.compile(r" {2,}")
+_BLANK_RUN = re.compile(r"\n{3,}")
+_TAIL = 128  # no word we repair is longer
 
 
 def _default_is_word(word: str) -> bool:
@@ -47,23 +52,61 @@ def _wrap_width(lines: list[str]) -> int | None:
     return width if len(near) >= 0.25 * len([line for line in lines if line]) else None
 
 
-def _repair_hyphen(before_line: str, next_line: str, text: str, is_word: Callable[[str], bool]) -> str | None:
-    """Join "genom-\\nförande" to "genomförande" but keep "Tech-\\nkluster" as "Tech-kluster"."""
-    tail = _TRAILING_WORD.search(before_line)
+class _Words:
+    """Every word of the text once, sorted: "does a word start with X" in O(log n) instead of a scan per line."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._sorted: list[str] | None = None
+
+    def has_prefix(self, prefix: str) -> bool:
+        if self._sorted is None:  # built on the first line-break hyphen only
+            self._sorted = sorted({word.lower() for word in _WORD.findall(self._text)})
+        index = bisect.bisect_left(self._sorted, prefix)
+        return index < len(self._sorted) and self._sorted[index].startswith(prefix)
+
+
+def _hyphen_join(tail: str, next_line: str, words: _Words, is_word: Callable[[str], bool]) -> str | None:
+    """How "genom-" at the end of a line meets the next line: " " (suspended compound), "-" (keep the
+    hyphen, "Tech-kluster") or "" (join, "genomförande"); None when it is no line-break hyphen."""
+    found = _TRAILING_WORD.search(tail)
     head = _LEADING_WORD.match(next_line)
-    if not tail or not head:
+    if not found or not head:
         return None
-    first, second = tail.group(1), head.group(1)
-    stem = before_line[: tail.start(1)]
+    first, second = found.group(1), head.group(1)
     if second in _CONJUNCTIONS:  # "miljö- och klimatperspektivet"
-        return f"{before_line} {next_line}"
-    lowered = text.lower()
-    hyphenated, joined = f"{first}-{second}".lower(), f"{first}{second}".lower()
-    if hyphenated in lowered.replace(f"{first}-\n{second}".lower(), ""):
-        return f"{stem}{first}-{next_line}"
-    if joined in lowered or (not first[0].isupper() and is_word(joined)):
-        return f"{stem}{first}{next_line}"
-    return f"{stem}{first}-{next_line}"
+        return " "
+    if words.has_prefix(f"{first}-{second}".lower()):
+        return "-"
+    if words.has_prefix(f"{first}{second}".lower()) or (not first[0].isupper() and is_word(f"{first}{second}".lower())):
+        return ""
+    return "-"
+
+
+class _Line:
+    """An output line built from input lines; joining appends a piece, so the work stays linear."""
+
+    def __init__(self, first: str) -> None:
+        self.pieces = [first]
+        self.length = len(first)
+
+    def tail(self) -> str:
+        """The last characters, enough for the checks that look at the line's end."""
+        last = self.pieces[-1]
+        if len(last) >= _TAIL or len(self.pieces) == 1:
+            return last[-_TAIL:]
+        return "".join(self.pieces[-8:])[-_TAIL:]
+
+    def add(self, glue: str, piece: str) -> None:
+        self.pieces += [glue, piece]
+        self.length += len(glue) + len(piece)
+
+    def drop_last_char(self) -> None:
+        self.pieces[-1] = self.pieces[-1][:-1]
+        self.length -= 1
+
+    def text(self) -> str:
+        return "".join(self.pieces)
 
 
 def normalise(text: str, *, is_word: Callable[[str], bool] | None = None,
@@ -71,26 +114,38 @@ def normalise(text: str, *, is_word: Callable[[str], bool] | None = None,
     """Return the canonical text: clean characters, hard wraps joined, split words repaired.
 
     ``keep_line`` tells which lines are headings (never joined to a neighbour);
-    ``is_word`` decides whether "genom" + "förande" is one Swedish word.
+    ``is_word`` decides whether "genom" + "förande" is one Swedish word. Linear in the text's length.
     """
     is_word = is_word or _default_is_word
     keep_line = keep_line or (lambda line: False)
     cleaned = clean_characters(text)
-    lines = [re.sub(r" {2,}", " ", line).strip() for line in cleaned.split("\n")]
+    lines = [_SPACE_RUN.sub(" ", line).strip() for line in cleaned.split("\n")]
     width = _wrap_width(lines)
-    out: list[str] = []
+    words = _Words(cleaned)
+    out: list[_Line] = []
     for line in lines:
-        previous = out[-1] if out else ""
+        previous = out[-1] if out else None
         # A heading or bullet never continues the line before it; a lower-case line always does.
-        joinable = previous and line and not _BULLET.match(line) and not keep_line(line)
-        if joinable and previous.endswith("-") and (repaired := _repair_hyphen(previous, line, cleaned, is_word)):
-            out[-1] = repaired
-        elif joinable and not _TERMINAL.search(previous) and (
+        joinable = previous is not None and previous.length and line and not _BULLET.match(line) and not keep_line(line)
+        if not joinable:
+            out.append(_Line(line))
+            continue
+        tail = previous.tail()
+        if tail.endswith("-") and (glue := _hyphen_join(tail, line, words, is_word)) is not None:
+            if glue == "":
+                previous.drop_last_char()
+            previous.add(" " if glue == " " else "", line)
+        elif not _TERMINAL.search(tail) and (
             line[0].islower() or line[0].isdigit() or line[0] in "(”\"'»"
-            or (width is not None and len(previous) >= 0.8 * width and not keep_line(previous))
+            or (width is not None and previous.length >= 0.8 * width and not _kept(previous, keep_line))
         ):
-            out[-1] = f"{previous} {line}"
+            previous.add(" ", line)
         else:
-            out.append(line)
-    joined = "\n".join(out)
-    return re.sub(r"\n{3,}", "\n\n", joined).strip()
+            out.append(_Line(line))
+    joined = "\n".join(part.text() for part in out)
+    return _BLANK_RUN.sub("\n\n", joined).strip()
+
+
+def _kept(line: _Line, keep_line: Callable[[str], bool]) -> bool:
+    """Only a line made of one input line can be a heading (a joined one is running text)."""
+    return len(line.pieces) == 1 and keep_line(line.pieces[0])

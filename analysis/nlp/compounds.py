@@ -16,6 +16,7 @@ from wordfreq import zipf_frequency
 from analysis.nlp.lemmas import lemma
 
 MIN_PART = 3
+MAX_COMPOUND_CHARS = 60
 KNOWN_ZIPF = 2.8
 HEAD_ZIPF = 2.2
 LEXICALISED_ZIPF = 4.6
@@ -106,8 +107,8 @@ def _score(pieces: tuple[Piece, ...]) -> float:
 def split_compound(word: str) -> Compound | None:
     """The split of a word, or None when it is not (or should not be read as) a compound."""
     lowered = word.lower()
-    if len(lowered) < 2 * MIN_PART or not lowered.isalpha():
-        return None
+    if not 2 * MIN_PART <= len(lowered) <= MAX_COMPOUND_CHARS or not lowered.isalpha():
+        return None  # the split is quadratic in the word's length: a longer "word" is junk, not Swedish
     if zipf_frequency(lowered, "sv") >= LEXICALISED_ZIPF:
         return None
     pieces = _split(lowered)

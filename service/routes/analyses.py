@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from anyio import to_thread
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
 from analysis.errors import DocumentTooLargeError, PolicyAlignError, UnsupportedMediaTypeError
 from analysis.ingest import READERS
 from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult
+from service.limits import run_analysis
 from service.problems import PROBLEM_MEDIA_TYPE, Problem, ServiceProblem, problem_of
 from service.schemas import AnalysisRequest, BatchItem, BatchRequest, BatchResponse
 from service.security import require_api_key
 
-ERROR_MEANING = {401: "Missing or wrong API key", 413: "Body, text or batch too large", 415: "Wrong content type or "
-                 "file type", 422: "Invalid request, unreadable, empty or non-Swedish document, or unknown region"}
+ERROR_MEANING = {400: "Malformed body (e.g. not UTF-8)", 401: "Missing or wrong API key",
+                 408: "The body did not arrive in time", 413: "Body, text, batch or file contents too large",
+                 415: "Wrong content type or file type",
+                 422: "Invalid request, unreadable, empty or non-Swedish document, unknown region, or the input "
+                      "needs more memory or time than allowed",
+                 503: "Too many analyses running or waiting (see Retry-After)"}
 ERRORS = {code: {"model": Problem, "description": meaning, "content": {PROBLEM_MEDIA_TYPE: {}}}
           for code, meaning in ERROR_MEANING.items()}
 router = APIRouter(prefix="/v1", tags=["analyses"], dependencies=[Depends(require_api_key)], responses=ERRORS)
@@ -52,7 +56,7 @@ def _record(request: Request, result: AnalysisResult | None) -> None:
 
 async def _run(request: Request, function, *args) -> Response:
     try:
-        result = await to_thread.run_sync(function, *args, limiter=request.app.state.limiter)
+        result = await run_analysis(request, function, *args)
     except PolicyAlignError:
         _record(request, None)
         raise
@@ -107,7 +111,7 @@ async def analyse_batch(request: Request, body: BatchRequest) -> Response:
                 out.append(BatchItem(index=index, ref=item.ref, status="error", error=problem_of(error, request)))
         return out
 
-    items = await to_thread.run_sync(work, limiter=request.app.state.limiter)
+    items = await run_analysis(request, work)
     for item in items:
         _record(request, item.result)
     status = 200 if all(item.status == "ok" for item in items) else 207
