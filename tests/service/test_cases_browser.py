@@ -171,3 +171,43 @@ def _feedback_round_trip(settings, tmp_path):
     assert report["facts"]["amount_sek"]["exact"] == 0.5  # the officer's 1 200 000 is not the text's 1 493 000
     calibrator = fit_shipped_calibrator(analyzer, tmp_path / "feedback")  # what 'models calibrate DIR' fits
     assert calibrator.meta["trained_on"].startswith("2 labelled texts")
+
+
+def _tab_to(driver, element_id, presses=8):
+    """Presses Tab until the element has focus (keyboard reachability), then returns it."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(presses):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if driver.switch_to.active_element.get_attribute("id") == element_id:
+            return driver.switch_to.active_element
+    raise AssertionError(f"#{element_id} is not reachable with Tab")
+
+
+def test_pages_link_each_other_and_problems_are_swedish(cases_server, chrome):
+    import json
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, _ = cases_server
+    chrome.get(base + "/")
+    link = _tab_to(chrome, "nav-cases")
+    assert link.text == "Ärenden" and link.is_displayed()
+    link.send_keys(Keys.ENTER)
+    _wait(chrome, lambda d: d.find_elements(By.CSS_SELECTOR, "#case-region option"))
+    back = _tab_to(chrome, "nav-analysis")
+    assert back.text == "Enskild analys" and back.get_attribute("href") == base + "/"
+
+    body = json.dumps({"dnr": "RUN 2025-00123", "title": "Exportlyft för små företag"}).encode()
+    request = urllib.request.Request(base + "/v1/cases", body, {"Content-Type": "application/json"})
+    assert urllib.request.urlopen(request).status == 201
+    chrome.find_element(By.ID, "case-dnr").send_keys("RUN 2025-00123")
+    chrome.find_element(By.ID, "case-title").send_keys("Samma ärende igen", Keys.ENTER)
+    error = _wait(chrome, lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed()
+                  else None)
+    assert error.find_element(By.TAG_NAME, "strong").text == "Ärendet finns redan."
+    assert "Öppna det i stället" in error.text and "begärans id" in error.text
+    assert "diarienummer exists" not in error.text  # the English title is for integrators, not officers
