@@ -326,12 +326,19 @@ function factRows(f) {
           ["Projektperiod", period]];
 }
 
+function candidateValue(c) {
+  if (c.amount_sek != null) return sek(c.amount_sek);
+  if (c.share_percent != null) return `${percent.format(c.share_percent)} %`;
+  return `${c.start || "?"} – ${c.end || "?"}`;
+}
+
 function renderFacts(result) {
   const f = result.facts;
   const rows = factRows(f);
-  const candidates = (f.candidates || []).map((c) => el("dd", { class: "unsure" },
-    `osäker: ${c.amount_sek != null ? sek(c.amount_sek) : ""}${c.share_percent != null ? ` ${percent.format(c.share_percent)} %` : ""}`,
-    ...(c.evidence || []).slice(0, 1).map(quote)));
+  // A candidate has one evidence sentence; only those of a fact the tool left empty are shown (as uncertain).
+  const empty = { amount: f.amount_sek == null, share: f.share_percent == null, period: !f.period.start && !f.period.end };
+  const candidates = (f.candidates || []).filter((c) => !c.chosen && empty[c.fact]).map((c) => el("dd",
+    { class: "unsure" }, `osäker: ${candidateValue(c)}`, ...(c.evidence ? [quote(c.evidence)] : [])));
   $("facts").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]), ...candidates);
   $("facts-evidence").replaceChildren(...uniqueEvidence(f.evidence).map(quote));
   const quotes = uniqueEvidence(f.evidence).map((e) => `”${e.text}”`).join(" ");

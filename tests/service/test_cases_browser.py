@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED
-from tests.service.test_browser import CHROMEDRIVER, CHROMIUM, OUTPUT, _free_port
+from tests.service.test_browser import CHROMEDRIVER, CHROMIUM, OUTPUT, _axe, _free_port
 
 pytestmark = pytest.mark.browser
 
@@ -185,10 +185,24 @@ def _tab_to(driver, element_id, presses=8):
     raise AssertionError(f"#{element_id} is not reachable with Tab")
 
 
-def test_pages_link_each_other_and_problems_are_swedish(cases_server, chrome):
+def _duplicate_case(driver, base, dnr):
+    """Creates a case through the API, then again on the page: the 409 problem shows in #error."""
     import json
     import urllib.request
 
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    body = json.dumps({"dnr": dnr, "title": "Exportlyft för små företag"}).encode()
+    request = urllib.request.Request(base + "/v1/cases", body, {"Content-Type": "application/json"})
+    assert urllib.request.urlopen(request).status == 201
+    driver.find_element(By.ID, "case-dnr").send_keys(dnr)
+    driver.find_element(By.ID, "case-title").send_keys("Samma ärende igen", Keys.ENTER)
+    return _wait(driver, lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed()
+                 else None)
+
+
+def test_pages_link_each_other_and_problems_are_swedish(cases_server, chrome):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
@@ -201,13 +215,18 @@ def test_pages_link_each_other_and_problems_are_swedish(cases_server, chrome):
     back = _tab_to(chrome, "nav-analysis")
     assert back.text == "Enskild analys" and back.get_attribute("href") == base + "/"
 
-    body = json.dumps({"dnr": "RUN 2025-00123", "title": "Exportlyft för små företag"}).encode()
-    request = urllib.request.Request(base + "/v1/cases", body, {"Content-Type": "application/json"})
-    assert urllib.request.urlopen(request).status == 201
-    chrome.find_element(By.ID, "case-dnr").send_keys("RUN 2025-00123")
-    chrome.find_element(By.ID, "case-title").send_keys("Samma ärende igen", Keys.ENTER)
-    error = _wait(chrome, lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed()
-                  else None)
+    error = _duplicate_case(chrome, base, "RUN 2025-00123")
     assert error.find_element(By.TAG_NAME, "strong").text == "Ärendet finns redan."
     assert "Öppna det i stället" in error.text and "begärans id" in error.text
     assert "diarienummer exists" not in error.text  # the English title is for integrators, not officers
+
+
+def test_cases_page_with_nav_and_an_error_passes_axe(cases_server, chrome):
+    """WCAG 2.2 AA on the list view, with the page links and a Swedish problem on screen."""
+    from selenium.webdriver.common.by import By
+
+    base, _ = cases_server
+    chrome.get(base + "/cases")
+    _wait(chrome, lambda d: d.find_elements(By.CSS_SELECTOR, "#case-region option"))
+    _duplicate_case(chrome, base, "RUN 2025-00124")
+    assert _axe(chrome) == []
