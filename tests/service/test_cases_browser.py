@@ -146,7 +146,7 @@ def test_officer_reviews_a_case_and_gets_the_memo(cases_server, chrome, download
 
 def _feedback_round_trip(settings, tmp_path):
     """The review just made, exported as labels, is scored by the evaluation."""
-    from analysis.evaluation import evaluate, fit_shipped_calibrator
+    from analysis.evaluation import evaluate, fit_shipped
     from analysis.feedback import export, write_labelled_dir
     from analysis.pipeline import Analyzer
     from analysis.review import DecisionIn
@@ -166,11 +166,12 @@ def _feedback_round_trip(settings, tmp_path):
     assert "perspective:miljo" in records[0]["unconfirmed"]
     write_labelled_dir(records, tmp_path / "feedback")
     analyzer = Analyzer.create(settings.model_copy(update={"embedder": "fake"}))
-    report = evaluate(analyzer, tmp_path / "feedback")
-    assert report["texts"] == 2 and report["facts"]["amount_sek"]["n"] == 2
-    assert report["facts"]["amount_sek"]["exact"] == 0.5  # the officer's 1 200 000 is not the text's 1 493 000
-    calibrator = fit_shipped_calibrator(analyzer, tmp_path / "feedback")  # what 'models calibrate DIR' fits
-    assert calibrator.meta["trained_on"].startswith("2 labelled texts")
+    report = evaluate(analyzer, [tmp_path / "feedback"], folds=2, in_sample=True)
+    shipped = report["in_sample"][report["sets"][0]]  # the shipped models on the exported labels
+    assert shipped["texts"] == 2 and shipped["rates"]["facts.amount_sek"]["n"] == 2
+    assert shipped["rates"]["facts.amount_sek"]["value"] == 0.5  # the officer's 1 200 000 is not the text's 1 493 000
+    models = fit_shipped(analyzer, [tmp_path / "feedback"], folds=2)  # what 'models calibrate DIR' fits
+    assert models.calibrator.meta["trained_on"].startswith("2 labelled texts")
 
 
 def _tab_to(driver, element_id, presses=8):
