@@ -4,35 +4,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from analysis.result import AnalysisResult
 
 
 class AreaChange(BaseModel):
-    framework: str
-    before: list[str]
-    after: list[str]
-    added: list[str]
-    removed: list[str]
-    top_before: str | None
-    top_after: str | None
+    """The matched items of one framework in the older and the newer analysis."""
+
+    framework: str = Field(description="Framework id (see /v1/policies)")
+    before: list[str] = Field(description="Matched item ids in the older analysis, best first")
+    after: list[str] = Field(description="Matched item ids in the newer analysis, best first")
+    added: list[str] = Field(description="Items matched now but not before")
+    removed: list[str] = Field(description="Items matched before but not now")
+    top_before: str | None = Field(description="The best match before, or null if none matched")
+    top_after: str | None = Field(description="The best match now, or null if none matches")
 
 
 class ValueChange(BaseModel):
-    id: str
-    before: Any
-    after: Any
+    """A perspective status or a fact that differs between the two analyses."""
+
+    id: str = Field(description="Perspective id, or fact name (amount_sek, share_percent, start, end)")
+    before: Any = Field(description="The value in the older analysis (null when absent)")
+    after: Any = Field(description="The value in the newer analysis (null when absent)")
 
 
 class Comparison(BaseModel):
-    before: int
-    after: int
-    areas: list[AreaChange]
-    perspectives: list[ValueChange]
-    facts: list[ValueChange]
-    findings_added: list[str]
-    findings_removed: list[str]
+    """What changed between two analyses of one case, e.g. an application and its komplettering."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "before": 97, "after": 118,
+        "areas": [{"framework": "orebro-rus-2022-2030", "before": ["kompetensforsorjning"],
+                   "after": ["kompetensforsorjning", "innovation"], "added": ["innovation"], "removed": [],
+                   "top_before": "kompetensforsorjning", "top_after": "kompetensforsorjning"}],
+        "perspectives": [{"id": "jamstalldhet", "before": "absent", "after": "present"}],
+        "facts": [{"id": "amount_sek", "before": 1500000, "after": 1200000}],
+        "findings_added": [], "findings_removed": ["budget-missing"]}]})
+
+    before: int = Field(description="The older analysis's id (?from=)")
+    after: int = Field(description="The newer analysis's id (?to=)")
+    areas: list[AreaChange] = Field(description="Every framework of either analysis, changed or not")
+    perspectives: list[ValueChange] = Field(description="Perspectives whose status changed")
+    facts: list[ValueChange] = Field(description="Facts whose value changed")
+    findings_added: list[str] = Field(description="Finding rule ids present now but not before")
+    findings_removed: list[str] = Field(description="Finding rule ids present before but not now")
 
     @property
     def unchanged(self) -> bool:

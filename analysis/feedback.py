@@ -74,7 +74,7 @@ def feedback_record(analysis: Analysis, limit: float = DEFAULT_SHARE_LIMIT) -> d
     unconfirmed.append("budget_missing")
     record["unconfirmed"] = unconfirmed
     record["text"] = analysis.text
-    record["source"] = {"analysis_id": analysis.id, "case_id": analysis.case_id, "corpus": analysis.corpus_version,
+    record["source"] = {"analysis_id": analysis.id, "case_id": analysis.case_id, "corpus": analysis.corpus,
                         "reviewed_by": analysis.reviewed_by}
     return record
 
@@ -113,7 +113,7 @@ def override_stats(analyses: Iterable[Analysis]) -> list[dict[str, Any]]:
         for target, item in reviewed(result, analysis.review).items():
             if item.decision is None:
                 continue
-            cell = counts[(analysis.corpus_version, target)]
+            cell = counts[(analysis.corpus, target)]
             cell[0] += 1
             cell[1] += item.decision == "reject" or (item.decision == "replace" and item.value != item.suggested)
     return [{"corpus": corpus, "target": target, "decisions": n, "overrides": o, "override_rate": round(o / n, 3)}

@@ -102,15 +102,15 @@ FactName = Literal["amount", "share", "period"]
 class FactCandidate(Contract):
     """One value the tool considered for a fact, with the ranker's probability and where it stands."""
 
-    fact: FactName
+    fact: FactName = Field(description="Which fact this is a candidate for")
     probability: float = Field(ge=0, le=1, description="The fact ranker's probability that this is the fact")
     chosen: bool = Field(description="This candidate is the reported fact")
     mention: str = Field(description="The expression as written in the text")
-    amount_sek: int | None = None
-    share_percent: float | None = None
-    start: date | None = None
-    end: date | None = None
-    evidence: Evidence
+    amount_sek: int | None = Field(default=None, description="The amount in kronor, for an amount candidate")
+    share_percent: float | None = Field(default=None, description="The share in percent, for a share candidate")
+    start: date | None = Field(default=None, description="The start date, for a period candidate")
+    end: date | None = Field(default=None, description="The end date, for a period candidate")
+    evidence: Evidence = Field(description="The sentence the candidate was read from")
 
 
 class Facts(Contract):

@@ -30,9 +30,10 @@ class DecisionIn(BaseModel):
 
     target: str = Field(max_length=100, description="rus | national | orientation | perspective:<id> | amount_sek | "
                                                     "share_percent | period")
-    decision: Decision
-    value: Any = None
-    comment: str | None = Field(default=None, max_length=2000)
+    decision: Decision = Field(description="accept keeps the suggestion, reject drops it, replace swaps in `value`")
+    value: Any = Field(default=None, description="Only with replace: item id (null for an orientation = none fits), "
+                       "perspective status, amount in SEK, share in percent or {start, end}")
+    comment: str | None = Field(default=None, max_length=2000, description="The officer's reason, shown in the memo")
 
 
 class PeriodValue(BaseModel):

@@ -89,15 +89,25 @@ def finish(schema: dict, settings: Settings) -> dict:
     models["BatchEntry"]["properties"]["text"]["maxLength"] = settings.max_text_chars
     models["BatchRequest"]["properties"]["items"]["maxItems"] = settings.max_batch_items
     models["AnalysisResult"]["examples"] = [result_example()]
-    upload = models.pop("Body_analyse_file_v1_analyses_file_post")
-    upload.update(title="FileUpload", description="A PDF, DOCX or TXT file and the region to analyse it for",
-                  examples=[{"file": "(binary) ansokan.pdf", "region": "orebro", "include_text": False}])
-    models["FileUpload"] = upload
-    schema["paths"]["/v1/analyses/file"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"] = {
-        "$ref": "#/components/schemas/FileUpload"}
+    _name_upload(schema, "/v1/analyses/file", "FileUpload", "A PDF, DOCX or TXT file and the region to analyse it for",
+                 {"file": "(binary) ansokan.pdf", "region": "orebro", "include_text": False})
+    if "/v1/cases/{case_id}/analyses/file" in schema["paths"]:
+        _name_upload(schema, "/v1/cases/{case_id}/analyses/file", "CaseFileUpload",
+                     "A PDF, DOCX or TXT file to analyse and store in the case, and the region if not the case's",
+                     {"file": "(binary) komplettering-2026-11-30.pdf", "region": "orebro"})
     for unused in ("HTTPValidationError", "ValidationError"):  # 422s are problem+json, not FastAPI's default
         models.pop(unused, None)
     return schema
+
+
+def _name_upload(schema: dict, path: str, name: str, description: str, example: dict) -> None:
+    """FastAPI names a multipart body Body_<function>_<path>: give it a stable name, a description and an example."""
+    content = schema["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]
+    models = schema["components"]["schemas"]
+    upload = models.pop(content["schema"]["$ref"].rsplit("/", 1)[1])
+    upload.update(title=name, description=description, examples=[example])
+    models[name] = upload
+    content["schema"] = {"$ref": f"#/components/schemas/{name}"}
 
 
 def _problem_media_types(schema: dict) -> None:

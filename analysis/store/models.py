@@ -59,7 +59,8 @@ class Analysis(Base):
     text_sha256: Mapped[str | None] = mapped_column(String(64), doc="NULL when no text reached the store (bulk import)")
     text: Mapped[str | None] = mapped_column(Text, doc="The normalised text; NULL when not stored or pruned")
     result: Mapped[dict[str, Any]] = mapped_column(Json)
-    corpus_version: Mapped[str] = mapped_column(String(100), index=True)
+    # The column keeps its first name (no migration); everywhere in Python and the API it is `corpus`.
+    corpus: Mapped[str] = mapped_column("corpus_version", String(100), index=True)
     software_version: Mapped[str] = mapped_column(String(100))
     models: Mapped[dict[str, Any]] = mapped_column(Json)
     region: Mapped[str] = mapped_column(String(100))

@@ -170,7 +170,7 @@ class Repository:
         analysis = Analysis(
             input_name=input_name, text_sha256=text_hash(text) if text is not None else None,
             text=text if self.store.settings.store_text else None,
-            result=stored.model_dump(mode="json"), corpus_version=result.versions.corpus,
+            result=stored.model_dump(mode="json"), corpus=result.versions.corpus,
             software_version=result.versions.software, models=result.versions.models, region=result.versions.region,
             created_by=created_by, review={}, review_version=0, reviewed=False)
         with self.store.session() as session:

@@ -36,15 +36,23 @@ from service.case_schemas import (
     SortParam,
     StoredAnalysis,
 )
-from service.problems import Problem
+from service.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.routes.analyses import _analyse_request, _record
 from service.schemas import AnalysisRequest
 from service.security import require_api_key
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ERRORS = {code: {"model": Problem, "content": {"application/problem+json": {}}}
-          for code in (401, 404, 409, 413, 415, 422)}
+ERROR_MEANING = {
+    401: "Missing or wrong API key",
+    404: "No case or analysis with that id (or the analysis belongs to another case)",
+    409: "duplicate-case: the diarienummer is taken; stale-version: the review changed since it was read",
+    413: "Body or text too large",
+    415: "Wrong content type or file type",
+    422: "Invalid request, review decision, cursor or region; unreadable, empty or non-Swedish document",
+    503: "The database needs 'policyalign db upgrade'"}
+ERRORS = {code: {"model": Problem, "description": meaning, "content": {PROBLEM_MEDIA_TYPE: {}}}
+          for code, meaning in ERROR_MEANING.items()}
 router = APIRouter(prefix="/v1", tags=["cases"], dependencies=[Depends(require_api_key)], responses=ERRORS)
 page_router = APIRouter(include_in_schema=False)
 
@@ -72,6 +80,13 @@ MAX_ID = 2**62  # ids beyond what a BIGINT holds are refused as 422, not sent to
 CaseId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 AnalysisId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 User = Annotated[str, Depends(current_user)]
+DnrQuery = Annotated[str | None, Query(max_length=100, description="Only the case with this diarienummer")]
+RegionQuery = Annotated[str | None, Query(max_length=100, description="Only cases of this region id")]
+StatusQuery = Annotated[CaseStatus | None, Query(description="Only cases with this status")]
+AttentionQuery = Annotated[bool | None, Query(description="Only cases that need (true) or do not need (false) "
+                                                           "an officer's attention")]
+SortQuery = Annotated[SortParam, Query(description="recent: last changed first; attention: most flagged first")]
+CursorQuery = Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page")]
 
 
 async def _db(function, *args, **kwargs):
@@ -80,9 +95,9 @@ async def _db(function, *args, **kwargs):
 
 # ---- cases -----------------------------------------------------------------------------------------
 @router.get("/cases", response_model=CasePage, summary="List cases (filters, cursor pagination)")
-async def list_cases(repo: Repo, dnr: str | None = None, region: str | None = None, status: CaseStatus | None = None,
-                     needs_attention: bool | None = None, sort: SortParam = "recent", cursor: str | None = None,
-                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> CasePage:
+async def list_cases(repo: Repo, dnr: DnrQuery = None, region: RegionQuery = None, status: StatusQuery = None,
+                     needs_attention: AttentionQuery = None, sort: SortQuery = "recent", cursor: CursorQuery = None,
+                     limit: Annotated[int, Query(ge=1, le=200, description="Cases per page")] = 50) -> CasePage:
     page = await _db(repo.list_cases, CaseFilter(dnr, region, status, needs_attention), cursor=cursor, limit=limit,
                      sort=sort)
     return CasePage(items=[CaseOut.of(c) for c in page.items], next_cursor=page.next_cursor)
@@ -146,7 +161,8 @@ async def add_analysis(case_id: CaseId, body: AnalysisRequest, request: Request,
              summary="Analyse an uploaded PDF, DOCX or TXT file and store it in the case")
 async def add_analysis_file(case_id: CaseId, request: Request, repo: Repo, user: User,
                             file: Annotated[UploadFile, File(description="PDF, DOCX or plain-text file")],
-                            region: Annotated[str | None, Form()] = None) -> Response:
+                            region: Annotated[str | None, Form(max_length=100, description="Region id; default: the "
+                                                               "case's region")] = None) -> Response:
     filename = Path(file.filename or "upload").name
     if Path(filename).suffix.lower() not in READERS:
         raise UnsupportedMediaTypeError(f"unsupported file type {Path(filename).suffix or '(none)'!r}; "

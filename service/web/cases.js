@@ -29,20 +29,45 @@ function headers(extra = {}) {
   return key ? { Authorization: `Bearer ${key}`, ...extra } : extra;
 }
 
+// Problems carry Swedish title_sv/detail_sv (the one label table); the English title is for integrators.
+const NO_ANSWER = { title_sv: "Tjänsten svarade inte", detail_sv: "Kontrollera nätverket och försök igen." };
+
+class ProblemError extends Error {
+  constructor(problem, status) {
+    super(problem.title_sv);
+    this.problem = problem;
+    this.status = status;
+  }
+}
+
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: headers(options.headers || {}) });
-  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+  let response;
+  try {
+    response = await fetch(path, { ...options, headers: headers(options.headers || {}) });
+  } catch {
+    throw new ProblemError(NO_ANSWER, 0);
+  }
+  const json = response.headers.get("content-type")?.includes("json");
+  const body = json ? await response.json().catch(() => null) : null;
   if (!response.ok) {
-    const error = new Error(body ? `${body.title}: ${body.detail}` : `Fel ${response.status}`);
-    error.status = response.status;
-    throw error;
+    const problem = body?.title_sv ? body
+      : { title_sv: "Något gick fel", detail_sv: `Tjänsten svarade med status ${response.status}.` };
+    throw new ProblemError(problem, response.status);
   }
   return body;
 }
 
-function showError(message) {
-  $("error").textContent = message;
-  $("error").hidden = !message;
+// Shows a problem (Swedish title in bold, detail, request id), a plain Swedish message, or clears ("").
+function showError(error) {
+  const box = $("error");
+  if (!error) { box.replaceChildren(); box.hidden = true; return; }
+  if (typeof error === "string") box.replaceChildren(error);
+  else {
+    const problem = error.problem || { title_sv: "Något gick fel", detail_sv: "Ladda om sidan och försök igen." };
+    const id = problem.request_id ? ` (begärans id: ${problem.request_id})` : "";
+    box.replaceChildren(el("strong", {}, `${problem.title_sv}.`), " ", `${problem.detail_sv || ""}${id}`);
+  }
+  box.hidden = false;
 }
 
 function say(message) { $("status").textContent = message; }
@@ -69,7 +94,7 @@ async function loadCases(append = false) {
     state.cursor = page.next_cursor;
     $("more").hidden = !page.next_cursor;
     say(rows.length || append ? "" : "Inga ärenden matchar.");
-  } catch (error) { showError(error.message); }
+  } catch (error) { showError(error); }
 }
 
 async function createCase(event) {
@@ -83,7 +108,7 @@ async function createCase(event) {
                                              body: JSON.stringify(body) });
     history.pushState({}, "", `/cases?case=${created.id}`);
     await route();
-  } catch (error) { showError(error.message); }
+  } catch (error) { showError(error); }
 }
 
 // ---- case view ------------------------------------------------------------------------------------
@@ -139,7 +164,7 @@ async function addAnalysis(event) {
     await loadCase(state.caseId, stored.id);
     say(`Analys ${stored.id} sparad.`);
     $("analysis-heading").focus();
-  } catch (error) { showError(error.message); say(""); }
+  } catch (error) { showError(error); say(""); }
   finally { $("analyse").disabled = false; }
 }
 
@@ -169,7 +194,7 @@ async function changeStatus(event) {
                                              body: JSON.stringify({ status: $("case-status").value }) });
     await loadCase(state.caseId, state.analysis?.id);
     say(`Status ändrad till ${label("case_status", $("case-status").value)}.`);
-  } catch (error) { showError(error.message); }
+  } catch (error) { showError(error); }
 }
 
 // ---- review ---------------------------------------------------------------------------------------
@@ -270,10 +295,7 @@ async function saveReview(event) {
       body: JSON.stringify({ version: state.analysis.review.version, decisions }) });
     await openAnalysis(state.analysis.id, false);
     $("review-status").textContent = `Granskningen sparad (version ${review.version}).`;
-  } catch (error) {
-    if (error.status === 409) showError("Någon annan har ändrat granskningen sedan du öppnade den. Ladda om sidan och granska igen.");
-    else showError(error.message);
-  }
+  } catch (error) { showError(error); }
 }
 
 // ---- compare --------------------------------------------------------------------------------------
@@ -308,7 +330,7 @@ async function compareAnalyses(event) {
     $("changes").replaceChildren(...lines.map((line) => el("li", {}, line)));
     $("comparison").hidden = false;
     $("comparison-heading").focus();
-  } catch (error) { showError(error.message); }
+  } catch (error) { showError(error); }
 }
 
 function itemNames() {
@@ -330,7 +352,7 @@ async function downloadMemo(event) {
     link.click();
     link.remove();
     URL.revokeObjectURL(url);
-  } catch (error) { showError(error.message); }
+  } catch (error) { showError(error); }
 }
 
 // ---- start ----------------------------------------------------------------------------------------
@@ -347,7 +369,7 @@ async function route() {
     } else {
       await loadCases();
     }
-  } catch (error) { showError(error.message); }
+  } catch (error) { showError(error); }
 }
 
 async function start() {
@@ -363,7 +385,7 @@ async function start() {
     const statuses = Object.entries(state.labels.case_status || {});
     $("filter-status").append(...statuses.map(([id, name]) => el("option", { value: id }, name)));
     $("case-status").replaceChildren(...statuses.map(([id, name]) => el("option", { value: id }, name)));
-  } catch (error) { showError(error.message); }
+  } catch (error) { showError(error); }
   $("filter-form").addEventListener("submit", (event) => { event.preventDefault(); loadCases(); });
   $("more").addEventListener("click", () => loadCases(true));
   $("case-form").addEventListener("submit", createCase);

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED
-from tests.service.test_browser import CHROMEDRIVER, CHROMIUM, OUTPUT, _free_port
+from tests.service.test_browser import CHROMEDRIVER, CHROMIUM, OUTPUT, _axe, _free_port
 
 pytestmark = pytest.mark.browser
 
@@ -146,7 +146,7 @@ def test_officer_reviews_a_case_and_gets_the_memo(cases_server, chrome, download
 
 def _feedback_round_trip(settings, tmp_path):
     """The review just made, exported as labels, is scored by the evaluation."""
-    from analysis.evaluation import evaluate, fit_shipped_calibrator
+    from analysis.evaluation import evaluate, fit_shipped
     from analysis.feedback import export, write_labelled_dir
     from analysis.pipeline import Analyzer
     from analysis.review import DecisionIn
@@ -166,8 +166,68 @@ def _feedback_round_trip(settings, tmp_path):
     assert "perspective:miljo" in records[0]["unconfirmed"]
     write_labelled_dir(records, tmp_path / "feedback")
     analyzer = Analyzer.create(settings.model_copy(update={"embedder": "fake"}))
-    report = evaluate(analyzer, tmp_path / "feedback")
-    assert report["texts"] == 2 and report["facts"]["amount_sek"]["n"] == 2
-    assert report["facts"]["amount_sek"]["exact"] == 0.5  # the officer's 1 200 000 is not the text's 1 493 000
-    calibrator = fit_shipped_calibrator(analyzer, tmp_path / "feedback")  # what 'models calibrate DIR' fits
-    assert calibrator.meta["trained_on"].startswith("2 labelled texts")
+    report = evaluate(analyzer, [tmp_path / "feedback"], folds=2, in_sample=True)
+    shipped = report["in_sample"][report["sets"][0]]  # the shipped models on the exported labels
+    assert shipped["texts"] == 2 and shipped["rates"]["facts.amount_sek"]["n"] == 2
+    assert shipped["rates"]["facts.amount_sek"]["value"] == 0.5  # the officer's 1 200 000 is not the text's 1 493 000
+    models = fit_shipped(analyzer, [tmp_path / "feedback"], folds=2)  # what 'models calibrate DIR' fits
+    assert models.calibrator.meta["trained_on"].startswith("2 labelled texts")
+
+
+def _tab_to(driver, element_id, presses=8):
+    """Presses Tab until the element has focus (keyboard reachability), then returns it."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(presses):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if driver.switch_to.active_element.get_attribute("id") == element_id:
+            return driver.switch_to.active_element
+    raise AssertionError(f"#{element_id} is not reachable with Tab")
+
+
+def _duplicate_case(driver, base, dnr):
+    """Creates a case through the API, then again on the page: the 409 problem shows in #error."""
+    import json
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    body = json.dumps({"dnr": dnr, "title": "Exportlyft för små företag"}).encode()
+    request = urllib.request.Request(base + "/v1/cases", body, {"Content-Type": "application/json"})
+    assert urllib.request.urlopen(request).status == 201
+    driver.find_element(By.ID, "case-dnr").send_keys(dnr)
+    driver.find_element(By.ID, "case-title").send_keys("Samma ärende igen", Keys.ENTER)
+    return _wait(driver, lambda d: d.find_element(By.ID, "error") if d.find_element(By.ID, "error").is_displayed()
+                 else None)
+
+
+def test_pages_link_each_other_and_problems_are_swedish(cases_server, chrome):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, _ = cases_server
+    chrome.get(base + "/")
+    link = _tab_to(chrome, "nav-cases")
+    assert link.text == "Ärenden" and link.is_displayed()
+    link.send_keys(Keys.ENTER)
+    _wait(chrome, lambda d: d.find_elements(By.CSS_SELECTOR, "#case-region option"))
+    back = _tab_to(chrome, "nav-analysis")
+    assert back.text == "Enskild analys" and back.get_attribute("href") == base + "/"
+
+    error = _duplicate_case(chrome, base, "RUN 2025-00123")
+    assert error.find_element(By.TAG_NAME, "strong").text == "Ärendet finns redan."
+    assert "Öppna det i stället" in error.text and "begärans id" in error.text
+    assert "diarienummer exists" not in error.text  # the English title is for integrators, not officers
+
+
+def test_cases_page_with_nav_and_an_error_passes_axe(cases_server, chrome):
+    """WCAG 2.2 AA on the list view, with the page links and a Swedish problem on screen."""
+    from selenium.webdriver.common.by import By
+
+    base, _ = cases_server
+    chrome.get(base + "/cases")
+    _wait(chrome, lambda d: d.find_elements(By.CSS_SELECTOR, "#case-region option"))
+    _duplicate_case(chrome, base, "RUN 2025-00124")
+    assert _axe(chrome) == []

@@ -138,6 +138,8 @@ def test_fields_analysis_and_compare(api):
     detail = api.get(f"/v1/cases/{case['id']}").json()
     assert [a["id"] for a in detail["analyses"]] == [first["id"], second["id"]]
     assert detail["latest_analysis_id"] == second["id"] and detail["analysis_count"] == 2
+    assert [a["corpus"] for a in detail["analyses"]] == [first["result"]["versions"]["corpus"]] * 2
+    assert "corpus_version" not in detail["analyses"][0]
     diff = api.get(f"/v1/cases/{case['id']}/compare", params={"from": first["id"], "to": second["id"]}).json()
     facts = {f["id"]: (f["before"], f["after"]) for f in diff["facts"]}
     assert facts["amount_sek"] == (1493000, 900000)

@@ -85,7 +85,7 @@ def test_analysis_is_stored_with_text_hash_and_versions(repo, seed_result):
     stored = repo.get_analysis(analysis.id)
     assert stored.text == seed_result.document.text and len(stored.text_sha256) == 64
     assert stored.result["document"]["text"] is None  # the text lives once, in its own column
-    assert stored.corpus_version == seed_result.versions.corpus
+    assert stored.corpus == seed_result.versions.corpus
     loaded, analyses = repo.get_case(case.id, with_analyses=True)
     assert loaded.latest_analysis_id == analysis.id and loaded.analysis_count == 1 and loaded.attention > 0
     assert [a.id for a in analyses] == [analysis.id]
