@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token as SpacyToken
 
@@ -49,26 +51,35 @@ def _tokens(doc: Doc) -> list[SpacyToken]:
 
 @Language.component("sv_sentences")
 def sv_sentences(doc: Doc) -> Doc:
-    """Sentence starts: after terminal punctuation (not abbreviations), line breaks and bullets."""
+    """Sentence starts: after terminal punctuation (not abbreviations), line breaks and bullets.
+
+    Set with one ``Doc.from_array`` call: spaCy's ``Token.is_sent_start`` setter checks the whole
+    doc for a parse each time, which made sentence setting quadratic in the text's length.
+    """
     tokens = _tokens(doc)
-    for index, token in enumerate(tokens):
-        if index == 0:
-            token.is_sent_start = True
-            continue
-        previous = tokens[index - 1]
-        starts = False
-        if previous.is_space and "\n" in previous.text:
-            starts = True
-        elif previous.text in _TERMINAL or (
-            previous.text.endswith(".") and len(previous.text) > 1
-            and (previous.lower_ not in ABBREVIATIONS or previous.lower_ in _SENTENCE_FINAL_ABBREVIATIONS)
-        ):
-            first = token.text[:1]
-            starts = first.isupper() or first.isdigit() or first in "”\"'»(•–-"
-        elif _BULLET.match(token.text) and index > 1 and previous.is_space:
-            starts = True
-        token.is_sent_start = starts and not token.is_space
+    starts = numpy.fromiter((1 if _starts_sentence(tokens, index) else -1 for index in range(len(tokens))),
+                            dtype=numpy.int64, count=len(tokens))
+    if len(tokens):
+        doc.from_array([SENT_START], starts.view(numpy.uint64))  # spaCy's own encoding of -1
     return doc
+
+
+def _starts_sentence(tokens: list[SpacyToken], index: int) -> bool:
+    if index == 0:
+        return True
+    token, previous = tokens[index], tokens[index - 1]
+    starts = False
+    if previous.is_space and "\n" in previous.text:
+        starts = True
+    elif previous.text in _TERMINAL or (
+        previous.text.endswith(".") and len(previous.text) > 1
+        and (previous.lower_ not in ABBREVIATIONS or previous.lower_ in _SENTENCE_FINAL_ABBREVIATIONS)
+    ):
+        first = token.text[:1]
+        starts = first.isupper() or first.isdigit() or first in "”\"'»(•–-"
+    elif _BULLET.match(token.text) and index > 1 and previous.is_space:
+        starts = True
+    return starts and not token.is_space
 
 
 @Language.component("sv_lemmas")
@@ -195,6 +206,7 @@ def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -
         if t.is_sent_start or not spans:
             spans.append([])
         spans[-1].append(t)
+    paragraphs = _ParagraphCounter(body)
     for span in spans:
         tokens = []
         for t in span:
@@ -206,10 +218,23 @@ def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -
         if not tokens:
             continue
         start, end = tokens[0].start, tokens[-1].end
-        paragraph = body.count("\n\n", 0, start - offset)
+        paragraph = paragraphs.before(start - offset)
         all_keys = frozenset().union(*(t.keys for t in tokens))
         lemmas = frozenset(t.lemma for t in tokens) | frozenset(t.text.lower() for t in tokens)
         lemma_text = " " + " ".join(t.lemma for t in tokens if any(ch.isalnum() for ch in t.text)) + " "
         out.append(Sentence(body[start - offset : end - offset], start, end, tuple(tokens), section, paragraph,
                             all_keys, lemmas, lemma_text))
     return out
+
+
+class _ParagraphCounter:
+    """Blank lines before a position, for positions in increasing order: one pass over the body in all."""
+
+    def __init__(self, body: str) -> None:
+        self._body, self._position, self._count = body, 0, 0
+
+    def before(self, position: int) -> int:
+        if position > self._position:
+            self._count += self._body.count("\n\n", self._position, position)
+            self._position = position
+        return self._count
