@@ -17,10 +17,10 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from analysis.batch.engine import score  # noqa: E402
-from analysis.batch.inputs import InputRecord  # noqa: E402
-from analysis.pipeline import Analyzer  # noqa: E402
-from analysis.settings import Settings  # noqa: E402
+from analysis.batch.engine import score
+from analysis.batch.inputs import InputRecord
+from analysis.pipeline import Analyzer
+from analysis.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

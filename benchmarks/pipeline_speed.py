@@ -20,11 +20,11 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from documents import distinct_documents  # noqa: E402
+from documents import distinct_documents
 
-from analysis.facts import extract_facts  # noqa: E402
-from analysis.pipeline import Analyzer  # noqa: E402
-from analysis.settings import Settings  # noqa: E402
+from analysis.facts import extract_facts
+from analysis.pipeline import Analyzer
+from analysis.settings import Settings
 
 
 def one_pass(analyzer: Analyzer, texts: list[str]) -> dict[str, list[float]]:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from analysis.pipeline import Analyzer  # noqa: E402
-from analysis.settings import Settings  # noqa: E402
+from analysis.pipeline import Analyzer
+from analysis.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ("devset", "devset2", "realdev")

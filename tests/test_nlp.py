@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wordfreq import zipf_frequency
 
 from analysis.nlp import build_nlp, lemma, sentences_of, split_compound, term_keys
@@ -112,3 +117,26 @@ class TestSentenceStarts:
         doc = build_nlp()("Första meningen. Andra meningen\n• en punkt\n• en till")
         assert all(token.is_sent_start is not None for token in doc)
         assert [s.text.strip() for s in doc.sents] == ["Första meningen.", "Andra meningen", "• en punkt", "• en till"]
+
+
+class TestTorchless:
+    """spaCy's thinc would import torch (179 MB); nothing in an analysis needs it."""
+
+    def _run(self, code: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).resolve().parent.parent)
+        return done.stdout.strip()
+
+    def test_an_analysis_never_imports_torch(self):
+        out = self._run(
+            "import sys\n"
+            "from analysis.pipeline import Analyzer\n"
+            "from analysis.settings import Settings\n"
+            "analyzer = Analyzer.create(Settings(embedder='static-sv'))\n"
+            "analyzer.analyze(analyzer.read_text('Syftet är att fler små företag i Örebro län ska exportera.'))\n"
+            "print('torch' in sys.modules, 'spacy' in sys.modules)\n")
+        assert out == "False True"
+
+    def test_torch_still_imports_when_asked_for(self):
+        out = self._run("import analysis.nlp, sys\nimport torch\nprint(type(torch.zeros(1)).__name__)")
+        assert out == "Tensor"

@@ -12,20 +12,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
+
+from analysis.nlp.torchless import import_thinc_without_torch
+
+import_thinc_without_torch()  # before spaCy: it imports thinc, which would import torch
+
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Token as SpacyToken
+from spacy.tokens import Doc
+from spacy.tokens import Token as SpacyToken
 
 from analysis.nlp.compounds import split_compound
 from analysis.nlp.lemmas import lemma
 
 # Abbreviations that end in a full stop without ending the sentence.
-ABBREVIATIONS = (
-    "t.ex. bl.a. m.fl. m.m. enl. ca. jan. feb. mar. apr. jun. jul. aug. sep. sept. okt. nov. dec. "
-    "resp. inkl. exkl. dvs. d.v.s. s.k. fr.o.m. t.o.m. o.s.v. osv. etc. nr. kap. st. kr. tkr. mnkr. "
-    "milj. f.d. p.g.a. pga. ang. jfr. ev. s. tel. bet. prop. skr. dnr. ff. mfl. ung. tex. bla. vs."
-).split()
+ABBREVIATIONS = ["t.ex.", "bl.a.", "m.fl.", "m.m.", "enl.", "ca.", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "okt.", "nov.", "dec.", "resp.", "inkl.", "exkl.", "dvs.", "d.v.s.", "s.k.", "fr.o.m.", "t.o.m.", "o.s.v.", "osv.", "etc.", "nr.", "kap.", "st.", "kr.", "tkr.", "mnkr.", "milj.", "f.d.", "p.g.a.", "pga.", "ang.", "jfr.", "ev.", "s.", "tel.", "bet.", "prop.", "skr.", "dnr.", "ff.", "mfl.", "ung.", "tex.", "bla.", "vs."]
 _SENTENCE_FINAL_ABBREVIATIONS = {"osv.", "o.s.v.", "etc.", "m.m.", "m.fl.", "kr.", "tkr.", "mnkr."}
 _TERMINAL = {".", "!", "?", "…", "!?"}
 _BULLET = re.compile(r"^[•·▪◦●○■–—*-]$")
@@ -132,7 +134,7 @@ def sv_term_keys(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=30_000)
 def term_keys(word: str) -> frozenset[str]:
     """Match keys of one word: ``w:`` lemma/word, ``s:`` surface, ``m:`` modifier runs, ``h:`` head runs."""
     lowered = word.lower().strip("-")
@@ -175,8 +177,24 @@ class Sentence:
     lemma_text: str = ""  # " lemma lemma … " of the word tokens, for finding multi-word names
 
 
-@lru_cache(maxsize=1)
+VOCABULARY_LIMIT = 40_000  # strings in spaCy's store before the shared pipeline is replaced by a fresh one
+_shared: Language | None = None
+
+
 def build_nlp() -> Language:
+    """The shared pipeline (built once); replaced by a fresh one when its vocabulary reaches VOCABULARY_LIMIT.
+
+    spaCy's vocabulary, string store and tokenizer cache grow with every new word and are never
+    trimmed, so a long-running worker would grow without bound. Docs keep their own vocabulary
+    alive, so replacing the pipeline mid-run is safe; a rebuild takes under 0.1 s.
+    """
+    global _shared
+    if _shared is None or len(_shared.vocab.strings) >= VOCABULARY_LIMIT:
+        _shared = _new_nlp()
+    return _shared
+
+
+def _new_nlp() -> Language:
     """spaCy blank Swedish with our components; abbreviations stay single tokens."""
     nlp = spacy.blank("sv")
     for abbreviation in ABBREVIATIONS:
