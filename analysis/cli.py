@@ -287,7 +287,8 @@ def models_evaluate(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (each loads the models once)")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (each loads the models once); default: one per CPU", min=1)] = None,
 ) -> None:
     """Run the HTTP API and the officers' web page (uvicorn)."""
     import uvicorn
@@ -300,8 +301,16 @@ def serve(
     except CorpusError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers or cpu_count(),
                 log_level="warning", access_log=False)
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (a container's limit included): analysis is CPU-bound, one worker each."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class ScoreFormat(StrEnum):

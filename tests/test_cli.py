@@ -113,3 +113,16 @@ def test_serve_refuses_an_invalid_corpus(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "invalid policy corpus" in result.stderr and "manifest.yaml" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_serve_starts_one_worker_per_cpu_by_default(monkeypatch):
+    import os
+
+    import uvicorn
+
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **options: started.update(options))
+    assert invoke("serve", "--port", "1").exit_code == 0
+    assert started["workers"] == len(os.sched_getaffinity(0))
+    assert invoke("serve", "--port", "1", "--workers", "1").exit_code == 0
+    assert started["workers"] == 1
