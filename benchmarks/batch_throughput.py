@@ -22,10 +22,10 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from documents import distinct_documents, warm_documents  # noqa: E402
+from documents import distinct_documents, warm_documents
 
-from analysis.batch.engine import score  # noqa: E402
-from analysis.batch.inputs import InputRecord  # noqa: E402
+from analysis.batch.engine import score
+from analysis.batch.inputs import InputRecord
 
 
 def records(texts: list[str]) -> list[InputRecord]:
@@ -40,8 +40,8 @@ def end_to_end(texts: list[str], workers: int) -> float:
 
 
 def batched_vs_loop(texts: list[str]) -> tuple[float, float]:
-    """CPU seconds per document: sentences of 16 documents embedded in one call (the batched path the
-    scorer used to take) against analyze() one document at a time (what it does now)."""
+    """CPU seconds per document: sentences of 16 documents embedded in one call (the scorer's batched
+    path) against analyze() one document at a time."""
     from analysis.pipeline import Analyzer
 
     analyzer = Analyzer.create()

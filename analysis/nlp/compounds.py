@@ -116,9 +116,7 @@ def _modifier(left: str) -> str | None:
 def _known_head(word: str) -> bool:
     if word in _SUFFIXES or len(word) < MIN_PART:
         return False
-    frequent = _frequent(HEAD_ZIPF)
-    return _at_least(word, HEAD_ZIPF, frequent) or _at_least(lemma(word), HEAD_ZIPF, frequent) or (
-        len(lemma(word)) < MIN_PART and zipf(lemma(word)) >= HEAD_ZIPF)
+    return _at_least(word, HEAD_ZIPF, _frequent(HEAD_ZIPF)) or zipf(lemma(word)) >= HEAD_ZIPF
 
 
 Piece = tuple[str, str]  # (stem or lemma, surface as written)
