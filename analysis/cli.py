@@ -291,6 +291,8 @@ def serve(
         help="Worker processes (each loads the models once); default: one per CPU", min=1)] = None,
 ) -> None:
     """Run the HTTP API and the officers' web page (uvicorn)."""
+    for variable in BLAS_THREAD_VARIABLES:  # one analysis per CPU already: a second BLAS thread only contends
+        os.environ.setdefault(variable, "1")
     import uvicorn
 
     from analysis.corpus import load_corpus
@@ -303,6 +305,9 @@ def serve(
         raise typer.Exit(EXIT_USAGE) from None
     uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers or cpu_count(),
                 log_level="warning", access_log=False)
+
+
+BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def cpu_count() -> int:

@@ -60,15 +60,21 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def children_rss(pid: int) -> float:
-    total = rss_mb(pid)
+def process_rss(pid: int) -> list[float]:
+    """RSS of the server process and of each of its children (the uvicorn workers), in MB."""
+    sizes = [rss_mb(pid)]
     for child in Path("/proc").glob("[0-9]*"):
         try:
             if Path(child / "stat").read_text().split()[3] == str(pid):
-                total += rss_mb(int(child.name))
+                sizes.append(rss_mb(int(child.name)))
         except OSError:
             continue
-    return total
+    return sizes
+
+
+def describe_rss(pid: int) -> str:
+    sizes = process_rss(pid)
+    return f"{sum(sizes):.0f} MB (supervisor {sizes[0]:.0f}, workers {', '.join(f'{s:.0f}' for s in sizes[1:])})"
 
 
 async def run(url: str, texts: list[str], concurrency: int, requests: int, seconds: float) -> tuple[list[float], float]:
@@ -150,7 +156,7 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        print(f"server ready: {args.workers} worker(s), embedder {args.embedder}, RSS {children_rss(server.pid):.0f} MB")
+        print(f"server ready: {args.workers} worker(s), embedder {args.embedder}, RSS {describe_rss(server.pid)}")
         use_wrk = shutil.which("wrk") is not None and not args.httpx
         print(f"load generator: {'wrk' if use_wrk else 'httpx (asyncio)'}")
         print(f"{'payload':<24}{'clients':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'req/s':>9}")
@@ -171,7 +177,7 @@ def main() -> None:
                     q = statistics.quantiles([1000 * x for x in latencies], n=100)
                     p50, p90, p99, rate = q[49], q[89], q[98], len(latencies) / elapsed
                 print(f"{name:<24}{concurrency:>8}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}{rate:>9.1f}")
-        print(f"server RSS after the run: {children_rss(server.pid):.0f} MB")
+        print(f"server RSS after the run: {describe_rss(server.pid)}")
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -121,8 +121,11 @@ def test_serve_starts_one_worker_per_cpu_by_default(monkeypatch):
     import uvicorn
 
     started = {}
+    environment = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    monkeypatch.setattr(os, "environ", environment)  # serve sets thread variables: keep them out of the session
     monkeypatch.setattr(uvicorn, "run", lambda *args, **options: started.update(options))
     assert invoke("serve", "--port", "1").exit_code == 0
     assert started["workers"] == len(os.sched_getaffinity(0))
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # workers inherit it: no BLAS threads contending
     assert invoke("serve", "--port", "1", "--workers", "1").exit_code == 0
     assert started["workers"] == 1
