@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test test-fast browser-deps postgres-deps serve bench clean
+.PHONY: demo test test-fast browser-deps postgres-deps bench-deps serve bench clean
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,8 +58,19 @@ serve: $(STAMP)
 	$(BIN)/policyalign db upgrade
 	$(BIN)/policyalign serve
 
-bench: $(STAMP)
+# wrk (Debian) is the HTTP load generator of benchmarks/service_load.py; without it the script uses httpx.
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+			|| echo "bench-deps: could not install wrk; service_load.py falls back to httpx"; \
+		else echo "bench-deps: not root, wrk not installed; service_load.py falls back to httpx"; fi; \
+	fi
+
+bench: $(STAMP) bench-deps
 	$(BIN)/python benchmarks/pipeline_speed.py
+	$(BIN)/python benchmarks/batch_throughput.py
+	$(BIN)/python benchmarks/service_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

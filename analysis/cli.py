@@ -304,9 +304,12 @@ def models_evaluate(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (each loads the models once)")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (each loads the models once); default: one per CPU", min=1)] = None,
 ) -> None:
     """Run the HTTP API and the officers' web page (uvicorn)."""
+    for variable in BLAS_THREAD_VARIABLES:  # one analysis per CPU already: a second BLAS thread only contends
+        os.environ.setdefault(variable, "1")
     import uvicorn
 
     from analysis.corpus import load_corpus
@@ -322,9 +325,20 @@ def serve(
     _repository().store.close()  # refuse an unmigrated database with one line, before any worker starts
     settings = _settings()
     # A worker is replaced after worker_max_requests requests, so memory it accumulated is returned.
-    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers or cpu_count(),
                 log_level="warning", access_log=False, limit_max_requests=settings.worker_max_requests or None,
                 timeout_keep_alive=5)
+
+
+BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (a container's limit included): analysis is CPU-bound, one worker each."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class ScoreFormat(StrEnum):

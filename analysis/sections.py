@@ -26,6 +26,7 @@ _INLINE_FIELD = re.compile(r"^(?P<label>[A-ZÅÄÖ][^:.!?]{1,60}?):\s+(?P<value>
 _ENDS_SENTENCE = re.compile(r"[.,;]$")
 KNOWN_HEADING_MAX_WORDS = 7  # longer lines may be hard-wrapped prose that happens to hold a keyword
 TITLE_MAX_WORDS = 25
+HEADING_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class HeadingMapper:
     def map(self, heading: str) -> HeadingMatch:
         cleaned = _NUMBERING.sub("", heading.strip()).rstrip(":?").strip()
         if cleaned not in self._cache:
+            if len(self._cache) >= HEADING_CACHE_SIZE:  # every short line passes here: bound the memory
+                self._cache.clear()
             self._cache[cleaned] = self._map(cleaned)
         return self._cache[cleaned]
 
@@ -140,7 +143,7 @@ def _next_line_has_text(lines: list[_Line], index: int) -> bool:
 
 
 def _heading_at(index: int, lines: list[_Line], mapper: HeadingMapper, hints: set[str],
-                previous: _Heading | None) -> _Heading | None:
+                previous: _Heading | None, last_text: int) -> _Heading | None:
     """Is line ``index`` a heading? Layout hints first, then form fields, then heading-shaped lines."""
     line = lines[index]
     if not line.text or _BULLET.match(line.text):
@@ -152,7 +155,7 @@ def _heading_at(index: int, lines: list[_Line], mapper: HeadingMapper, hints: se
     if (inline := _INLINE_FIELD.match(line.text)) and opens_block and len(inline["label"].split()) <= 6:
         return _Heading(index, inline["label"].strip(), line.start, line.start + inline.start("value"), "inline-field")
     words = line.text.split()
-    has_more_text = any(other.text for other in lines[index + 1 :])
+    has_more_text = index < last_text
     capitalised = line.text[:1].isupper() or bool(_NUMBERING.match(line.text))
     if not has_more_text or len(words) > mapper.lexicon.max_heading_words or not capitalised:
         return None
@@ -171,8 +174,9 @@ def segment(text: str, mapper: HeadingMapper, hints: set[str] | None = None) -> 
     lines = _lines(text)
     title_end = _title_end(lines, mapper, hints)
     headings: list[_Heading] = []
+    last_text = max((index for index, line in enumerate(lines) if line.text), default=-1)
     for index in range(title_end, len(lines)):
-        if heading := _heading_at(index, lines, mapper, hints, headings[-1] if headings else None):
+        if heading := _heading_at(index, lines, mapper, hints, headings[-1] if headings else None, last_text):
             headings.append(heading)
     sections: list[Section] = []
     body_from = 0

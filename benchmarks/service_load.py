@@ -1,11 +1,14 @@
 """Benchmark (not a test): HTTP latency and throughput on loopback.
 
-Starts `policyalign serve` as a subprocess on 127.0.0.1, then for three
-payloads (a 3-sentence intake field, the seed decision, a ~2 000-word
-application) runs 1, 8 and 32 concurrent connections and prints p50/p90/p99
-latency, requests per second and the server's RSS. The load comes from `wrk`
-(Debian package; light, written in C) when it is installed, otherwise from a
-bounded asyncio httpx client, which itself needs a good share of the 2 cores.
+Starts `policyalign serve` as a subprocess on 127.0.0.1, then for each payload
+runs 1 and 8 concurrent connections (``--concurrency``) and prints p50/p90/p99
+latency, requests per second and the server's RSS. Payloads, unseen first:
+distinct ~450-word documents (every request a text the server has not seen;
+a new set for each run), then the same text again and again: the seed
+decision, a 3-sentence intake field, a ~2 000-word application. The load comes
+from `wrk` (Debian package, `make bench-deps`; light, written in C) when it is
+installed, otherwise from a bounded asyncio httpx client, which itself needs a
+good share of the cores. Either way the load generator shares the machine.
 Usage: python benchmarks/service_load.py [--seconds 10] [--workers 2]
 """
 
@@ -25,18 +28,26 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from documents import distinct_documents
+
+DISTINCT = "distinct documents"
+SHORT = {"distinct": DISTINCT, "seed": "seed decision", "field": "3-sentence field", "long": "2 000-word application"}
 FIELD = ("Syftet är att fler små och medelstora företag i Örebro län ska börja exportera. "
          "Vi erbjuder rådgivning och utbildning under två år. Deltagandet följs upp uppdelat på kvinnor och män.")
 
 
-def payloads() -> dict[str, str]:
+def payloads() -> dict[str, list[str] | None]:
+    """Each payload's texts; None for the distinct documents, made afresh for every run."""
     seed = (ROOT / "examples" / "medfinansiering-tech-kluster-orebro-lan.txt").read_text(encoding="utf-8")
     devset = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "data" / "devset").glob("d*.txt"))]
     long_text, index = "", 0
     while len(long_text.split()) < 2000:
         long_text += devset[index % len(devset)] + "\n\n"
         index += 1
-    return {"3-sentence field": FIELD, "seed decision": seed, "2 000-word application": long_text}
+    return {DISTINCT: None, "seed decision": [seed], "3-sentence field": [FIELD],
+            "2 000-word application": [long_text]}
 
 
 def rss_mb(pid: int) -> float:
@@ -49,18 +60,24 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def children_rss(pid: int) -> float:
-    total = rss_mb(pid)
+def process_rss(pid: int) -> list[float]:
+    """RSS of the server process and of each of its children (the uvicorn workers), in MB."""
+    sizes = [rss_mb(pid)]
     for child in Path("/proc").glob("[0-9]*"):
         try:
             if Path(child / "stat").read_text().split()[3] == str(pid):
-                total += rss_mb(int(child.name))
+                sizes.append(rss_mb(int(child.name)))
         except OSError:
             continue
-    return total
+    return sizes
 
 
-async def run(url: str, text: str, concurrency: int, requests: int, seconds: float) -> tuple[list[float], float]:
+def describe_rss(pid: int) -> str:
+    sizes = process_rss(pid)
+    return f"{sum(sizes):.0f} MB (supervisor {sizes[0]:.0f}, workers {', '.join(f'{s:.0f}' for s in sizes[1:])})"
+
+
+async def run(url: str, texts: list[str], concurrency: int, requests: int, seconds: float) -> tuple[list[float], float]:
     latencies: list[float] = []
     issued = 0
     deadline = time.monotonic() + seconds
@@ -68,6 +85,7 @@ async def run(url: str, text: str, concurrency: int, requests: int, seconds: flo
         async def worker() -> None:
             nonlocal issued
             while issued < requests and time.monotonic() < deadline:
+                text = texts[issued % len(texts)]
                 issued += 1
                 started = time.perf_counter()
                 response = await client.post("/v1/analyses", json={"text": text})
@@ -82,11 +100,17 @@ async def run(url: str, text: str, concurrency: int, requests: int, seconds: flo
 
 WRK_SCRIPT = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-local f = io.open(os.getenv("BODY"), "r"); wrk.body = f:read("*a"); f:close()
+local bodies = {}
+for line in io.lines(os.getenv("BODY")) do bodies[#bodies + 1] = line end
+local next_body = 0
+request = function()
+  next_body = next_body % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[next_body])
+end
 """
 
 
-def run_wrk(url: str, text: str, concurrency: int, seconds: float) -> tuple[float, float, float, float]:
+def run_wrk(url: str, texts: list[str], concurrency: int, seconds: float) -> tuple[float, float, float, float]:
     """(p50, p90, p99 in ms, requests/s) from wrk --latency."""
     import json
     import re
@@ -94,7 +118,7 @@ def run_wrk(url: str, text: str, concurrency: int, seconds: float) -> tuple[floa
 
     with tempfile.TemporaryDirectory() as folder:
         body, script = Path(folder) / "body.json", Path(folder) / "post.lua"
-        body.write_text(json.dumps({"text": text}), encoding="utf-8")
+        body.write_text("".join(json.dumps({"text": text}) + "\n" for text in texts), encoding="utf-8")
         script.write_text(WRK_SCRIPT, encoding="utf-8")
         output = subprocess.run(["wrk", "-t1", f"-c{concurrency}", f"-d{int(seconds)}s", "--latency", "-s", str(script),
                                  url + "/v1/analyses"], capture_output=True, text=True, check=True,
@@ -114,6 +138,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--embedder", default="static-sv")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--payloads", nargs="+", choices=list(SHORT), default=list(SHORT))
     parser.add_argument("--httpx", action="store_true", help="use the Python client even when wrk is installed")
     args = parser.parse_args()
     with socket.socket() as probe:
@@ -130,21 +156,28 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        print(f"server ready: {args.workers} worker(s), embedder {args.embedder}, RSS {children_rss(server.pid):.0f} MB")
+        print(f"server ready: {args.workers} worker(s), embedder {args.embedder}, RSS {describe_rss(server.pid)}")
         use_wrk = shutil.which("wrk") is not None and not args.httpx
         print(f"load generator: {'wrk' if use_wrk else 'httpx (asyncio)'}")
         print(f"{'payload':<24}{'clients':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'req/s':>9}")
-        for name, text in payloads().items():
-            asyncio.run(run(url, text, 4, 20, 10))  # warm-up
-            for concurrency in (1, 8, 32):
+        asyncio.run(run(url, [FIELD], 4, 20, 10))  # the first requests of each worker
+        chosen = {SHORT[short] for short in args.payloads}
+        for run_number, (name, fixed) in enumerate(payloads().items()):
+            if name not in chosen:
+                continue
+            for concurrency in args.concurrency:
+                # distinct: more new documents than the run can use; a new set (seed) for every run
+                texts = fixed or distinct_documents(max(400, int(200 * args.seconds)), seed=1000 + run_number * 10 + concurrency)
+                if fixed:
+                    asyncio.run(run(url, texts, 4, 20, 10))  # the warm case is warm
                 if use_wrk:
-                    p50, p90, p99, rate = run_wrk(url, text, concurrency, args.seconds)
+                    p50, p90, p99, rate = run_wrk(url, texts, concurrency, args.seconds)
                 else:
-                    latencies, elapsed = asyncio.run(run(url, text, concurrency, args.requests, args.seconds))
+                    latencies, elapsed = asyncio.run(run(url, texts, concurrency, args.requests, args.seconds))
                     q = statistics.quantiles([1000 * x for x in latencies], n=100)
                     p50, p90, p99, rate = q[49], q[89], q[98], len(latencies) / elapsed
                 print(f"{name:<24}{concurrency:>8}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}{rate:>9.1f}")
-        print(f"server RSS after the run: {children_rss(server.pid):.0f} MB")
+        print(f"server RSS after the run: {describe_rss(server.pid)}")
     finally:
         server.terminate()
         server.wait(timeout=20)

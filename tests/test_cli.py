@@ -139,3 +139,19 @@ def test_evaluate_reads_an_inline_feedback_file_next_to_a_labelled_folder(tmp_pa
     assert held_out["feedback"]["rates"]["facts.amount_sek"]["n"] + held_out["feedback"]["rates"].get(
         "facts.amount_sek_null", {"n": 0})["n"] == 6
     assert "facts.share_percent" not in held_out["feedback"]["rates"]
+
+
+def test_serve_starts_one_worker_per_cpu_by_default(monkeypatch):
+    import os
+
+    import uvicorn
+
+    started = {}
+    environment = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    monkeypatch.setattr(os, "environ", environment)  # serve sets thread variables: keep them out of the session
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **options: started.update(options))
+    assert invoke("serve", "--port", "1").exit_code == 0
+    assert started["workers"] == len(os.sched_getaffinity(0))
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # workers inherit it: no BLAS threads contending
+    assert invoke("serve", "--port", "1", "--workers", "1").exit_code == 0
+    assert started["workers"] == 1

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wordfreq import zipf_frequency
 
 from analysis.nlp import build_nlp, lemma, sentences_of, split_compound, term_keys
+from analysis.nlp.compounds import zipf
 from analysis.nlp.pipeline import build_nlp_with_keys
 
 
@@ -85,3 +93,50 @@ class TestCoordination:
 
     def test_no_conjunction_no_expansion(self):
         assert not any(t._.expanded for t in build_nlp()("miljö- som ord"))
+
+
+class TestFrequencyTable:
+    """The splitter reads wordfreq's table directly; it must give exactly what zipf_frequency gives."""
+
+    @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzåäöéüßæ-' 0123456789ABÅ", min_size=1, max_size=14))
+    @settings(max_examples=400, deadline=None)
+    def test_zipf_equals_wordfreq_for_any_string(self, word: str):
+        assert zipf(word) == zipf_frequency(word, "sv")
+
+    @pytest.mark.parametrize("word", ["och", "företag", "kompetensförsörjning", "miljö", "tillväxtåtgärder", "xqzv"])
+    def test_zipf_equals_wordfreq_for_words(self, word: str):
+        assert zipf(word) == zipf_frequency(word, "sv")
+
+    def test_very_long_words_are_not_split(self):
+        assert split_compound("företag" * 20) is None
+        assert split_compound("kompetensförsörjningsinsats") is not None
+
+
+class TestSentenceStarts:
+    def test_sentence_starts_set_for_every_token(self):
+        doc = build_nlp()("Första meningen. Andra meningen\n• en punkt\n• en till")
+        assert all(token.is_sent_start is not None for token in doc)
+        assert [s.text.strip() for s in doc.sents] == ["Första meningen.", "Andra meningen", "• en punkt", "• en till"]
+
+
+class TestTorchless:
+    """spaCy's thinc would import torch (179 MB); nothing in an analysis needs it."""
+
+    def _run(self, code: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).resolve().parent.parent)
+        return done.stdout.strip()
+
+    def test_an_analysis_never_imports_torch(self):
+        out = self._run(
+            "import sys\n"
+            "from analysis.pipeline import Analyzer\n"
+            "from analysis.settings import Settings\n"
+            "analyzer = Analyzer.create(Settings(embedder='static-sv'))\n"
+            "analyzer.analyze(analyzer.read_text('Syftet är att fler små företag i Örebro län ska exportera.'))\n"
+            "print('torch' in sys.modules, 'spacy' in sys.modules)\n")
+        assert out == "False True"
+
+    def test_torch_still_imports_when_asked_for(self):
+        out = self._run("import analysis.nlp, sys\nimport torch\nprint(type(torch.zeros(1)).__name__)")
+        assert out == "Tensor"

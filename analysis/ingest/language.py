@@ -10,11 +10,14 @@ MIN_CHARS_FOR_VERDICT = 40
 
 @lru_cache(maxsize=1)
 def _identifier():
+    """py3langid with only the candidate languages' columns kept: the model's 142-column table
+    (28 MB) is dropped once loaded, where ``set_languages`` would keep it for a later reset."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(CANDIDATES))
-    return identifier
+    full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    keep = [index for index, language in enumerate(full.nb_classes) if language in CANDIDATES]
+    return LanguageIdentifier(full.nb_ptc[:, keep], full.nb_pc[keep], [full.nb_classes[i] for i in keep],
+                              full.tk_nextmove, full.tk_output, norm_probs=True, tk_row=full.tk_row)
 
 
 def detect_language(text: str) -> tuple[str, float]:

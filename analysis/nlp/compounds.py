@@ -8,18 +8,20 @@ preferring the fewest parts. Common words are treated as lexicalised
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from analysis.nlp.lemmas import lemma
 
 MIN_PART = 3
-MAX_COMPOUND_CHARS = 60
 KNOWN_ZIPF = 2.8
 HEAD_ZIPF = 2.2
 LEXICALISED_ZIPF = 4.6
+MAX_WORD = 64  # longer "words" are not split: the splitter is quadratic in word length
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +48,50 @@ class Compound:
         return {"".join(self.parts[start:]) for start in range(1, len(self.parts))} | {self.head_surface}
 
 
-@lru_cache(maxsize=300_000)
-def _known(word: str) -> bool:
-    return len(word) >= MIN_PART and zipf_frequency(word, "sv") >= KNOWN_ZIPF
+# Lower-case words wordfreq's tokenizer keeps as one token unchanged: for them zipf_frequency is one
+# dict lookup, so the splitter's many probes skip its tokenizer (half the cost of an unseen document).
+_ONE_TOKEN = re.compile(r"[a-zåäöéü]+")
+LANGUAGE = "sv"
+
+
+@lru_cache(maxsize=1)
+def _frequency_table() -> tuple[dict[str, float], dict[float, float]]:
+    """wordfreq's own Swedish frequency dict (cached by wordfreq) and the Zipf value of each frequency."""
+    frequencies = get_frequency_dict(LANGUAGE)
+    return frequencies, {frequency: _zipf_of(frequency) for frequency in set(frequencies.values())}
+
+
+def _zipf_of(frequency: float) -> float:
+    """wordfreq's arithmetic for a word that is one token: 3 significant digits, then Zipf to 2 decimals."""
+    unrounded = max(1.0 / (0.0 + 1.0 / frequency), 1e-9)
+    rounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)  # noqa: FURB163 (as wordfreq does)
+    return round(math.log(rounded, 10) + 9, 2)  # noqa: FURB163 (log10 may differ in the last bit)
+
+
+def zipf(word: str) -> float:
+    """Exactly ``wordfreq.zipf_frequency(word, "sv")``, by a dict lookup when the word is one plain token."""
+    if len(word) > MAX_WORD or not _ONE_TOKEN.fullmatch(word):
+        return zipf_frequency(word, LANGUAGE)
+    frequencies, zipf_of = _frequency_table()
+    frequency = frequencies.get(word)
+    return 0.0 if frequency is None else zipf_of[frequency]
+
+
+@lru_cache(maxsize=2)  # KNOWN_ZIPF and HEAD_ZIPF
+def _frequent(threshold: float) -> frozenset[str]:
+    """Every one-token word of at least MIN_PART letters with Zipf ≥ threshold: a set lookup per probe."""
+    frequencies, zipf_of = _frequency_table()
+    return frozenset(word for word, frequency in frequencies.items()
+                     if zipf_of[frequency] >= threshold and len(word) >= MIN_PART and _ONE_TOKEN.fullmatch(word))
+
+
+def _at_least(word: str, threshold: float, frequent: frozenset[str]) -> bool:
+    """``len(word) >= MIN_PART and zipf(word) >= threshold``, mostly by one set lookup."""
+    if word in frequent:
+        return True
+    if len(word) < MIN_PART or _ONE_TOKEN.fullmatch(word):
+        return False
+    return zipf(word) >= threshold
 
 
 # Derivational endings are not heads: "jämställdhet" is not jämställd + heta.
@@ -56,33 +99,38 @@ _SUFFIXES = {"het", "heten", "heter", "ning", "ningen", "ningar", "skap", "skape
              "ande", "ende", "lig", "liga", "ligt", "isk", "iska", "iskt", "are", "aren", "arna", "ens", "ion"}
 
 
-def _modifier_forms(left: str) -> list[str]:
-    """Stems a modifier may stand for, most frequent first: "arbets" → arbete, "skol" → skola."""
+def _modifier(left: str) -> str | None:
+    """The most frequent stem a modifier may stand for: "arbets" → arbete, "skol" → skola; None if none is known."""
     forms = [left, left + "a", left + "e"]
     if left.endswith("s") and len(left) > MIN_PART:
         stem = left[:-1]
         forms += [stem, stem + "e", stem + "a"]
-    known = [form for form in forms if _known(form)]
-    return sorted(known, key=lambda form: -zipf_frequency(form, "sv"))
+    known = _frequent(KNOWN_ZIPF)
+    best, best_zipf = None, 0.0
+    for form in forms:
+        if _at_least(form, KNOWN_ZIPF, known) and (best is None or zipf(form) > best_zipf):
+            best, best_zipf = form, zipf(form)
+    return best
 
 
 def _known_head(word: str) -> bool:
-    return word not in _SUFFIXES and len(word) >= MIN_PART and (
-        zipf_frequency(word, "sv") >= HEAD_ZIPF or zipf_frequency(lemma(word), "sv") >= HEAD_ZIPF)
+    if word in _SUFFIXES or len(word) < MIN_PART:
+        return False
+    return _at_least(word, HEAD_ZIPF, _frequent(HEAD_ZIPF)) or zipf(lemma(word)) >= HEAD_ZIPF
 
 
 Piece = tuple[str, str]  # (stem or lemma, surface as written)
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=40_000)
 def _split(word: str) -> tuple[Piece, ...] | None:
     best: tuple[Piece, ...] | None = None
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         left, right = word[:cut], word[cut:]
         if right in _SUFFIXES:
             continue
-        forms = _modifier_forms(left)
-        if not forms:
+        modifier = _modifier(left)
+        if modifier is None:
             continue
         if _known_head(right):
             tail: tuple[Piece, ...] | None = ((lemma(right), right),)
@@ -90,7 +138,7 @@ def _split(word: str) -> tuple[Piece, ...] | None:
             tail = _split(right) if len(right) >= 2 * MIN_PART else None
         if tail is None:
             continue
-        candidate = ((forms[0], left), *tail)
+        candidate = ((modifier, left), *tail)
         if best is None or len(candidate) < len(best) or (
             len(candidate) == len(best) and _score(candidate) > _score(best)
         ):
@@ -100,16 +148,16 @@ def _split(word: str) -> tuple[Piece, ...] | None:
 
 def _score(pieces: tuple[Piece, ...]) -> float:
     """The weakest piece decides: a split is as plausible as its rarest part as written."""
-    return min(max(zipf_frequency(surface, "sv"), zipf_frequency(stem, "sv") - 0.5) for stem, surface in pieces)
+    return min(max(zipf(surface), zipf(stem) - 0.5) for stem, surface in pieces)
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=30_000)
 def split_compound(word: str) -> Compound | None:
     """The split of a word, or None when it is not (or should not be read as) a compound."""
     lowered = word.lower()
-    if not 2 * MIN_PART <= len(lowered) <= MAX_COMPOUND_CHARS or not lowered.isalpha():
-        return None  # the split is quadratic in the word's length: a longer "word" is junk, not Swedish
-    if zipf_frequency(lowered, "sv") >= LEXICALISED_ZIPF:
+    if not 2 * MIN_PART <= len(lowered) <= MAX_WORD or not lowered.isalpha():
+        return None
+    if zipf(lowered) >= LEXICALISED_ZIPF:
         return None
     pieces = _split(lowered)
     if not pieces or len(pieces) < 2:
@@ -120,4 +168,4 @@ def split_compound(word: str) -> Compound | None:
 def is_swedish_word(word: str) -> bool:
     """Known to wordfreq, or a compound of known words: used to repair line-break hyphens."""
     lowered = word.lower()
-    return zipf_frequency(lowered, "sv") > 0 or split_compound(lowered) is not None
+    return zipf(lowered) > 0 or split_compound(lowered) is not None

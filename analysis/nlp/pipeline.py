@@ -11,19 +11,23 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
+
+from analysis.nlp.torchless import import_thinc_without_torch
+
+import_thinc_without_torch()  # before spaCy: it imports thinc, which would import torch
+
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Token as SpacyToken
+from spacy.tokens import Doc
+from spacy.tokens import Token as SpacyToken
 
 from analysis.nlp.compounds import split_compound
 from analysis.nlp.lemmas import lemma
 
 # Abbreviations that end in a full stop without ending the sentence.
-ABBREVIATIONS = (
-    "t.ex. bl.a. m.fl. m.m. enl. ca. jan. feb. mar. apr. jun. jul. aug. sep. sept. okt. nov. dec. "
-    "resp. inkl. exkl. dvs. d.v.s. s.k. fr.o.m. t.o.m. o.s.v. osv. etc. nr. kap. st. kr. tkr. mnkr. "
-    "milj. f.d. p.g.a. pga. ang. jfr. ev. s. tel. bet. prop. skr. dnr. ff. mfl. ung. tex. bla. vs."
-).split()
+ABBREVIATIONS = ["t.ex.", "bl.a.", "m.fl.", "m.m.", "enl.", "ca.", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "okt.", "nov.", "dec.", "resp.", "inkl.", "exkl.", "dvs.", "d.v.s.", "s.k.", "fr.o.m.", "t.o.m.", "o.s.v.", "osv.", "etc.", "nr.", "kap.", "st.", "kr.", "tkr.", "mnkr.", "milj.", "f.d.", "p.g.a.", "pga.", "ang.", "jfr.", "ev.", "s.", "tel.", "bet.", "prop.", "skr.", "dnr.", "ff.", "mfl.", "ung.", "tex.", "bla.", "vs."]
 _SENTENCE_FINAL_ABBREVIATIONS = {"osv.", "o.s.v.", "etc.", "m.m.", "m.fl.", "kr.", "tkr.", "mnkr."}
 _TERMINAL = {".", "!", "?", "…", "!?"}
 _BULLET = re.compile(r"^[•·▪◦●○■–—*-]$")
@@ -49,26 +53,35 @@ def _tokens(doc: Doc) -> list[SpacyToken]:
 
 @Language.component("sv_sentences")
 def sv_sentences(doc: Doc) -> Doc:
-    """Sentence starts: after terminal punctuation (not abbreviations), line breaks and bullets."""
+    """Sentence starts: after terminal punctuation (not abbreviations), line breaks and bullets.
+
+    Set with one ``Doc.from_array`` call: spaCy's ``Token.is_sent_start`` setter checks the whole
+    doc for a parse each time, which made sentence setting quadratic in the text's length.
+    """
     tokens = _tokens(doc)
-    for index, token in enumerate(tokens):
-        if index == 0:
-            token.is_sent_start = True
-            continue
-        previous = tokens[index - 1]
-        starts = False
-        if previous.is_space and "\n" in previous.text:
-            starts = True
-        elif previous.text in _TERMINAL or (
-            previous.text.endswith(".") and len(previous.text) > 1
-            and (previous.lower_ not in ABBREVIATIONS or previous.lower_ in _SENTENCE_FINAL_ABBREVIATIONS)
-        ):
-            first = token.text[:1]
-            starts = first.isupper() or first.isdigit() or first in "”\"'»(•–-"
-        elif _BULLET.match(token.text) and index > 1 and previous.is_space:
-            starts = True
-        token.is_sent_start = starts and not token.is_space
+    starts = numpy.fromiter((1 if _starts_sentence(tokens, index) else -1 for index in range(len(tokens))),
+                            dtype=numpy.int64, count=len(tokens))
+    if len(tokens):
+        doc.from_array([SENT_START], starts.view(numpy.uint64))  # spaCy's own encoding of -1
     return doc
+
+
+def _starts_sentence(tokens: list[SpacyToken], index: int) -> bool:
+    if index == 0:
+        return True
+    token, previous = tokens[index], tokens[index - 1]
+    starts = False
+    if previous.is_space and "\n" in previous.text:
+        starts = True
+    elif previous.text in _TERMINAL or (
+        previous.text.endswith(".") and len(previous.text) > 1
+        and (previous.lower_ not in ABBREVIATIONS or previous.lower_ in _SENTENCE_FINAL_ABBREVIATIONS)
+    ):
+        first = token.text[:1]
+        starts = first.isupper() or first.isdigit() or first in "”\"'»(•–-"
+    elif _BULLET.match(token.text) and index > 1 and previous.is_space:
+        starts = True
+    return starts and not token.is_space
 
 
 @Language.component("sv_lemmas")
@@ -121,7 +134,7 @@ def sv_term_keys(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=30_000)
 def term_keys(word: str) -> frozenset[str]:
     """Match keys of one word: ``w:`` lemma/word, ``s:`` surface, ``m:`` modifier runs, ``h:`` head runs."""
     lowered = word.lower().strip("-")
@@ -164,8 +177,24 @@ class Sentence:
     lemma_text: str = ""  # " lemma lemma … " of the word tokens, for finding multi-word names
 
 
-@lru_cache(maxsize=1)
+VOCABULARY_LIMIT = 40_000  # strings in spaCy's store before the shared pipeline is replaced by a fresh one
+_shared: Language | None = None
+
+
 def build_nlp() -> Language:
+    """The shared pipeline (built once); replaced by a fresh one when its vocabulary reaches VOCABULARY_LIMIT.
+
+    spaCy's vocabulary, string store and tokenizer cache grow with every new word and are never
+    trimmed, so a long-running worker would grow without bound. Docs keep their own vocabulary
+    alive, so replacing the pipeline mid-run is safe; a rebuild takes under 0.1 s.
+    """
+    global _shared
+    if _shared is None or len(_shared.vocab.strings) >= VOCABULARY_LIMIT:
+        _shared = _new_nlp()
+    return _shared
+
+
+def _new_nlp() -> Language:
     """spaCy blank Swedish with our components; abbreviations stay single tokens."""
     nlp = spacy.blank("sv")
     for abbreviation in ABBREVIATIONS:
@@ -195,6 +224,7 @@ def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -
         if t.is_sent_start or not spans:
             spans.append([])
         spans[-1].append(t)
+    paragraphs = _ParagraphCounter(body)
     for span in spans:
         tokens = []
         for t in span:
@@ -206,10 +236,23 @@ def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -
         if not tokens:
             continue
         start, end = tokens[0].start, tokens[-1].end
-        paragraph = body.count("\n\n", 0, start - offset)
+        paragraph = paragraphs.before(start - offset)
         all_keys = frozenset().union(*(t.keys for t in tokens))
         lemmas = frozenset(t.lemma for t in tokens) | frozenset(t.text.lower() for t in tokens)
         lemma_text = " " + " ".join(t.lemma for t in tokens if any(ch.isalnum() for ch in t.text)) + " "
         out.append(Sentence(body[start - offset : end - offset], start, end, tuple(tokens), section, paragraph,
                             all_keys, lemmas, lemma_text))
     return out
+
+
+class _ParagraphCounter:
+    """Blank lines before a position, for positions in increasing order: one pass over the body in all."""
+
+    def __init__(self, body: str) -> None:
+        self._body, self._position, self._count = body, 0, 0
+
+    def before(self, position: int) -> int:
+        if position > self._position:
+            self._count += self._body.count("\n\n", self._position, position)
+            self._position = position
+        return self._count
