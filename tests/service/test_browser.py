@@ -7,7 +7,6 @@ and injected into the page; nothing is fetched from the network.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import threading
 import time
@@ -15,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import start_chromium
 from tests.conftest import ROOT, SEED
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 OUTPUT = ROOT / "test-output"
 KEY = "s3cret-key"
@@ -88,20 +86,7 @@ def strict_server(static_analyzer):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("Debian chromium and chromium-driver are not installed (make browser-deps)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1366,900"):
-        options.add_argument(flag)
-    # network events prove nothing leaves the host; console messages show Content-Security-Policy violations
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium("1366,900", capture_logs=True)
     yield driver
     driver.quit()
 

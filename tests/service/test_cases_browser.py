@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED
-from tests.service.test_browser import CHROMEDRIVER, CHROMIUM, OUTPUT, _axe, _free_port
+from tests.chromium import start_chromium
+from tests.service.test_browser import OUTPUT, _axe, _free_port
 
 pytestmark = pytest.mark.browser
 
@@ -43,20 +44,8 @@ def downloads(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def chrome(downloads):
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("Debian chromium and chromium-driver are not installed (make browser-deps)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,2600"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium("1280,2600", prefs={"download.default_directory": str(downloads),
+                                                "download.prompt_for_download": False})
     yield driver
     driver.quit()
 
