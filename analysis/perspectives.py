@@ -185,7 +185,7 @@ class PerspectiveAnalyzer:
 def _words(scope: _Scope, limit: int = 4) -> str:
     """The perspective's own words the text used, quoted: why this text is about this perspective."""
     words = [f"”{word}”" for word in list(scope.words)[:limit]]
-    return _join(words) if words else "rubriken"
+    return _join(words) if words else "i rubriken"
 
 
 def _strong(hits: list[TermHit] | None) -> bool:

@@ -63,7 +63,7 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
     perspectives = _table("Horisontella perspektiv", "Perspektiv", "Status", "Motivering och citat")
     for perspective in result.perspectives:
         style = STATUS_STYLE[perspective.status]
-        required = "" if perspective.required else " [dim](redovisas)[/dim]"
+        required = "" if perspective.required else " [dim](när det är relevant)[/dim]"
         body = [escape(reason) for reason in perspective.reasons]
         body += [f"[dim]{escape(_quote(e.text, 140))}[/dim]" for e in perspective.evidence[:2]]
         perspectives.add_row(escape(perspective.name) + required, f"[{style}]{sv('perspective_status', perspective.status)}[/{style}]",
@@ -72,7 +72,7 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
 
     facts = result.facts
     period = f"{facts.period.start or '?'} – {facts.period.end or '?'}" if (facts.period.start or facts.period.end) else "–"
-    role = f" ({facts.amount_role})" if facts.amount_role else ""
+    role = f" ({sv('amount_role', facts.amount_role)})" if facts.amount_role else ""
     share = "–" if facts.share_percent is None else f"{facts.share_percent:g} %"
     parts.append(Panel(f"Belopp: {_sek(facts.amount_sek)}{role}\nAndel av kostnaderna: {share}\nProjektperiod: {period}",
                        title="Uppgifter", expand=False))
@@ -88,7 +88,7 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
         parts.append(Text("Regelkontroll: inga anmärkningar.", style="green"))
     v = result.versions
     parts.append(Text(f"Version {v.software} · korpus {v.corpus} · region {v.region} · "
-                      + " · ".join(f"{k} {m}" for k, m in v.models.items()), style="dim"))
+                      + " · ".join(f"{sv('model', k)} {m}" for k, m in v.models.items()), style="dim"))
     return Group(*parts)
 
 

@@ -155,3 +155,10 @@ def test_serve_starts_one_worker_per_cpu_by_default(monkeypatch):
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # workers inherit it: no BLAS threads contending
     assert invoke("serve", "--port", "1", "--workers", "1").exit_code == 0
     assert started["workers"] == 1
+
+
+def test_the_text_report_shows_no_english_role_or_model_names():
+    result = invoke("analyze", str(SEED), "--embedder", "fake")
+    assert result.exit_code == 0, result.output
+    assert "(beviljat)" in result.output and "(granted)" not in result.output
+    assert "språkmodell" in result.output and " embedder " not in result.output and "(redovisas)" not in result.output
