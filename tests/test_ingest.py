@@ -138,3 +138,10 @@ class TestBadInput:
     def test_all_fields_empty(self, analyzer):
         with pytest.raises(EmptyDocumentError):
             analyzer.read_fields({"Syfte": ""})
+
+
+def test_a_value_line_starting_with_a_digit_is_not_joined_to_its_heading(analyzer):
+    source = analyzer.read_text("Projekttid\n36 månader från 1 mars 2026\n\nSyfte\nFler företag ska exportera.")
+    assert source.text.startswith("Projekttid\n36 månader")
+    facts = analyzer.analyze(source).facts
+    assert (str(facts.period.start), str(facts.period.end)) == ("2026-03-01", "2029-02-28")

@@ -136,7 +136,8 @@ def normalise(text: str, *, is_word: Callable[[str], bool] | None = None,
                 previous.drop_last_char()
             previous.add(" " if glue == " " else "", line)
         elif not _TERMINAL.search(tail) and (
-            line[0].islower() or line[0].isdigit() or line[0] in "(”\"'»"
+            line[0].islower() or line[0] in "(”\"'»"
+            or (line[0].isdigit() and not _kept(previous, keep_line))  # "Projekttid" / "36 månader …": a value
             or (width is not None and previous.length >= 0.8 * width and not _kept(previous, keep_line))
         ):
             previous.add(" ", line)
