@@ -44,7 +44,9 @@ class PerspectiveAnalyzer:
     def __init__(self, perspective_set: PerspectiveSet, evidence_limit: int = 3) -> None:
         self._set = perspective_set
         self._evidence_limit = evidence_limit
-        self._empty = [(sign, [re.compile(p, re.IGNORECASE) for p in sign.patterns]) for sign in perspective_set.empty_signs]
+        self._empty = [
+            (sign, [re.compile(p, re.IGNORECASE) for p in sign.patterns]) for sign in perspective_set.empty_signs
+        ]
         self._compiled = [self._compile(p) for p in perspective_set.perspectives]
 
     def _compile(self, perspective: Perspective) -> _Compiled:
@@ -148,7 +150,9 @@ class PerspectiveAnalyzer:
         empty_reasons: list[str] = []
         for index in sorted(scope.sentences):
             sentence = document.sentences[index]
-            found = {kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)}
+            found = {
+                kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)
+            }
             if not found and (sign := self._empty_sign(sentence)) is not None:
                 empty_reasons.append(self._set.reasons.empty_sentence.format(reason=sign.reason,
                                                                             quote=_quote(sentence.text)))

@@ -193,8 +193,17 @@ def segment(text: str, mapper: HeadingMapper, hints: set[str] | None = None) -> 
         body = text[heading.body_start : body_end]
         body_start = heading.body_start + (len(body) - len(body.lstrip()))
         match = mapper.map(heading.text)
-        sections.append(Section(match.id, heading.text, body_start, max(body_start, heading.body_start + len(body.rstrip())),
-                                heading.start, match.perspectives, heading.style))
+        sections.append(
+            Section(
+                match.id,
+                heading.text,
+                body_start,
+                max(body_start, heading.body_start + len(body.rstrip())),
+                heading.start,
+                match.perspectives,
+                heading.style,
+            )
+        )
     return sections
 
 

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from analysis.deadline import deadline
 from analysis.errors import ResourceLimitError
 from service import problems
+import contextlib
 
 PROBLEM_MEDIA_TYPE = b"application/problem+json"
 RETRY_AFTER_SECONDS = 2
@@ -80,10 +81,8 @@ class BodySizeLimit:
             state["started"] |= message["type"] == "http.response.start"
             await send(message)
 
-        try:
+        with contextlib.suppress(_BodyRefused):
             await self.app(scope, limited_receive, guarded_send)
-        except _BodyRefused:
-            pass
         if state["refused"] is not None and not state["started"]:
             await self._refuse(state["refused"], scope, send)
 

@@ -45,7 +45,9 @@ def _read_yaml(path: Path, problems: _Problems) -> tuple[Any, yaml.Node | None]:
         return yaml.safe_load(text), yaml.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problems.add(path, f"YAML syntax error: {getattr(error, 'problem', error)}", line=mark.line + 1 if mark else None)
+        problems.add(
+            path, f"YAML syntax error: {getattr(error, 'problem', error)}", line=mark.line + 1 if mark else None
+        )
         return None, None
 
 
@@ -109,7 +111,9 @@ def _cross_check(corpus: dict[str, Any], root: Path, problems: _Problems) -> Non
     for region in manifest.regions:
         for framework_id in region.frameworks:
             if framework_id not in framework_ids:
-                problems.add(root / MANIFEST, f"region {region.id!r} names unknown framework {framework_id!r}", entry=region.id)
+                problems.add(
+                    root / MANIFEST, f"region {region.id!r} names unknown framework {framework_id!r}", entry=region.id
+                )
     if manifest.default_region not in {r.id for r in manifest.regions}:
         problems.add(root / MANIFEST, f"default_region {manifest.default_region!r} is not a listed region")
     perspectives: PerspectiveSet | None = corpus.get("perspectives")
@@ -130,7 +134,9 @@ def _cross_check(corpus: dict[str, Any], root: Path, problems: _Problems) -> Non
         for rule in rules.rules:
             for section in getattr(rule, "sections", []):
                 if headings and section not in section_ids:
-                    problems.add(root / manifest.files.rules, f"rule refers to unknown section {section!r}", entry=rule.id)
+                    problems.add(
+                        root / manifest.files.rules, f"rule refers to unknown section {section!r}", entry=rule.id
+                    )
 
 
 def _content_hash(paths: list[Path]) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 from analysis.errors import PolicyAlignError, ResourceLimitError, UnreadableDocumentError
 from analysis.ingest.formats import RawText, read_bytes_here
 from analysis.ingest.limits import IngestLimits
+import contextlib
 
 _PRELOAD = ["analysis.ingest.formats", "pypdf", "pdfplumber", "pdfminer.pdftypes", "docx"]
 _context_lock = threading.Lock()
@@ -127,10 +128,8 @@ def _reap(process) -> None:
     """Kill a child still running (deadline passed) and collect it, so no zombie or memory remains."""
     process.join(timeout=0.5)
     if process.exitcode is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.join(timeout=5)
     if process.exitcode is not None:
         process.close()

@@ -40,7 +40,9 @@ def _analyse_request(analyzer: Analyzer, body: AnalysisRequest) -> AnalysisResul
     raw_length = len(body.text or "") + sum(len(k) + len(v) for k, v in (body.fields or {}).items())
     if raw_length > limit:
         raise DocumentTooLargeError(f"the text has {raw_length} characters; the limit is {limit}")
-    source = analyzer.read_text(body.text) if body.text is not None else analyzer.read_fields(body.fields or {}, body.title)
+    source = (
+        analyzer.read_text(body.text) if body.text is not None else analyzer.read_fields(body.fields or {}, body.title)
+    )
     return analyzer.analyze(source, region=body.region, include_text=body.include_text)
 
 
@@ -80,8 +82,9 @@ async def analyse_file(
 ) -> Response:
     filename = Path(file.filename or "upload").name
     if Path(filename).suffix.lower() not in READERS:
-        raise UnsupportedMediaTypeError(f"unsupported file type {Path(filename).suffix or '(none)'!r}; use .txt, .pdf or .docx",
-                                        source=filename)
+        raise UnsupportedMediaTypeError(
+            f"unsupported file type {Path(filename).suffix or '(none)'!r}; use .txt, .pdf or .docx", source=filename
+        )
     data = await file.read()
     analyzer: Analyzer = request.app.state.analyzer
 
