@@ -7,7 +7,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,7 +45,7 @@ def fail(message: str) -> typer.Exit:
 def _settings(embedder: EmbedderName | None = None, corpus: Path | None = None):
     from analysis.settings import Settings
 
-    overrides = {}
+    overrides: dict[str, Any] = {}  # only what the caller chose, so the environment still fills the rest
     if embedder is not None:
         overrides["embedder"] = embedder.value
     if corpus is not None:
@@ -297,7 +297,9 @@ def models_calibrate(
         models = fit_shipped(analyzer, sources)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
-    written = {settings.models_dir / "alignment-calibrator" / f"{model.name}.json": models.calibrator}
+    written: dict[Path, Calibrator | FactRanker | SupervisedModel] = {
+        settings.models_dir / "alignment-calibrator" / f"{model.name}.json": models.calibrator
+    }
     if settings.embedder == "static-sv":  # the fact ranker and the supervised model do not depend on the embedder
         written |= {
             ranker_path(settings.models_dir): models.fact_ranker,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis.corpus.schema import DocumentKind, Severity
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Final = "1"
 
 PerspectiveStatus = Literal["present", "thin", "absent"]
 AmountRole = Literal["requested", "granted", "regional-share", "unknown"]

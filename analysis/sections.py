@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from analysis.corpus.schema import HeadingLexicon, PerspectiveSet
+from analysis.corpus.schema import DocumentKind, HeadingLexicon, PerspectiveSet
 from analysis.nlp import build_nlp, phrase_lemmas, term_keys
 from analysis.nlp.pipeline import EXPANDED, TOKENS
 
@@ -226,7 +226,7 @@ def _title_end(lines: list[_Line], mapper: HeadingMapper, hints: set[str]) -> in
     return end
 
 
-def document_kind(sections: list[Section]) -> str:
+def document_kind(sections: list[Section]) -> DocumentKind:
     """decision / form / application / summary, from the shape of the sections."""
     ids = {s.id for s in sections}
     if ids & {"forslag-till-beslut", "beslutsunderlag"}:

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from analysis.corpus.schema import Status
 from analysis.result import AnalysisResult
 from service.problems import Problem
 
-FIELDS_EXAMPLE = {
+FIELDS_EXAMPLE: JsonDict = {
     "Syfte": "Att fler små och medelstora företag i länet ska börja exportera.",
     "Hur beaktas jämställdhet?": "Andelen kvinnor bland deltagarna följs upp varje kvartal med könsuppdelad statistik.",
 }

@@ -47,12 +47,12 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> float:
 def compare_embedders(
     directory: Path, settings: Settings, backends: Sequence[str] = ("static-sv", "e5-small", "tfidf")
 ) -> dict:
-    from analysis.evaluation import gold_items, load_labelled
+    from analysis.evaluation import gold_items, load_labelled, read_labelled
     from analysis.pipeline import Analyzer
 
     reader = Analyzer.create(settings.model_copy(update={"embedder": "fake"}))
     labelled = load_labelled(directory)
-    documents = [reader.prepare(reader.read_path(item.path), item.id) for item in labelled]
+    documents = [reader.prepare(read_labelled(reader, item), item.id) for item in labelled]
     frameworks = reader.frameworks(None)
     items = [(framework, item) for framework in frameworks for item in framework.items]
     texts, owners = [], []
@@ -85,7 +85,7 @@ def compare_embedders(
         sims = item_similarities(sentence_vectors, embedder.encode(texts))
         if name == "e5-small":
             teacher_sims = sims
-        accuracy: dict[str, float] = {}
+        accuracy: dict[str, float | None] = {}
         offset = 0
         for framework in frameworks:
             count = len(framework.items)

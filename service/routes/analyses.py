@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
@@ -21,8 +22,10 @@ ERROR_MEANING = {400: "Malformed body (e.g. not UTF-8)", 401: "Missing or wrong 
                  422: "Invalid request, unreadable, empty or non-Swedish document, unknown region, or the input "
                       "needs more memory or time than allowed",
                  503: "Too many analyses running or waiting (see Retry-After)"}
-ERRORS = {code: {"model": Problem, "description": meaning, "content": {PROBLEM_MEDIA_TYPE: {}}}
-          for code, meaning in ERROR_MEANING.items()}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": meaning, "content": {PROBLEM_MEDIA_TYPE: {}}}
+    for code, meaning in ERROR_MEANING.items()
+}
 router = APIRouter(prefix="/v1", tags=["analyses"], dependencies=[Depends(require_api_key)], responses=ERRORS)
 
 
