@@ -8,6 +8,7 @@ without touching code.
 from __future__ import annotations
 
 import re
+
 from analysis.corpus.schema import (
     AmountPatternAboveRule,
     ContentMissingRule,
@@ -24,7 +25,6 @@ from analysis.facts.numbers import MoneyFinder
 from analysis.result import Evidence, Facts, Finding
 
 _MONEY = MoneyFinder()
-
 
 
 def _fact_present(facts: Facts, name: str) -> bool:

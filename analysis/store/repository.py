@@ -43,8 +43,12 @@ def text_hash(text: str) -> str:
 
 @overload
 def utc(stamp: datetime) -> datetime: ...
+
+
 @overload
 def utc(stamp: None) -> None: ...
+
+
 def utc(stamp: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every stamp written is UTC."""
     return stamp.replace(tzinfo=UTC) if stamp is not None and stamp.tzinfo is None else stamp
