@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test test-fast browser-deps postgres-deps bench-deps serve bench clean
+.PHONY: demo lint test test-fast browser-deps postgres-deps bench-deps serve bench clean
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,12 @@ postgres-deps:
 		else echo "postgres-deps: not root, postgresql not installed; the PostgreSQL tests will be skipped"; fi; \
 	fi
 
-test: $(STAMP) browser-deps postgres-deps
+# The gates before the tests: ruff (pyproject's rules, complexity at most 12) and mypy, both clean.
+lint: $(STAMP)
+	$(BIN)/ruff check analysis service
+	$(BIN)/mypy analysis service
+
+test: $(STAMP) lint browser-deps postgres-deps
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)

@@ -7,7 +7,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,7 +45,7 @@ def fail(message: str) -> typer.Exit:
 def _settings(embedder: EmbedderName | None = None, corpus: Path | None = None):
     from analysis.settings import Settings
 
-    overrides = {}
+    overrides: dict[str, Any] = {}  # only what the caller chose, so the environment still fills the rest
     if embedder is not None:
         overrides["embedder"] = embedder.value
     if corpus is not None:
@@ -62,15 +62,21 @@ def _analyzer(embedder: EmbedderName | None = None, corpus: Path | None = None):
         raise fail(str(error)) from None
 
 
-EmbedderOption = Annotated[EmbedderName | None, typer.Option("--embedder", help="Sentence embedder (default from settings: static-sv)")]
-RegionOption = Annotated[str | None, typer.Option("--region", help="Region whose frameworks to match (default: the corpus's)")]
+EmbedderOption = Annotated[
+    EmbedderName | None, typer.Option("--embedder", help="Sentence embedder (default from settings: static-sv)")
+]
+RegionOption = Annotated[
+    str | None, typer.Option("--region", help="Region whose frameworks to match (default: the corpus's)")
+]
 CorpusOption = Annotated[Path | None, typer.Option("--corpus", help="Policy corpus folder (default: policy_corpus/)")]
 
 
 @app.command()
 def analyze(
     files: Annotated[list[Path], typer.Argument(help="Text, PDF or DOCX files")],
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text report or JSON contract")] = OutputFormat.text,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text report or JSON contract")
+    ] = OutputFormat.text,
     region: RegionOption = None,
     include_text: Annotated[bool, typer.Option("--include-text", help="Put the normalised text in the JSON")] = False,
     embedder: EmbedderOption = None,
@@ -134,11 +140,15 @@ def explain(
 
 @app.command()
 def evaluate(
-    sources: Annotated[list[Path], typer.Argument(help="Labelled sets: folders with labels.jsonl, or .jsonl files with texts")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="Labelled sets: folders with labels.jsonl, or .jsonl files with texts")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="The table as Markdown (for the README)")] = False,
     folds: Annotated[int, typer.Option(help="Cross-validation folds (grouped by source)", min=2, max=20)] = 5,
-    in_sample: Annotated[bool, typer.Option("--in-sample", help="Also the shipped models' optimistic in-sample figures")] = False,
+    in_sample: Annotated[
+        bool, typer.Option("--in-sample", help="Also the shipped models' optimistic in-sample figures")
+    ] = False,
     show_misses: Annotated[bool, typer.Option("--misses", help="List every held-out fact miss")] = False,
     region: RegionOption = None,
     embedder: EmbedderOption = None,
@@ -172,9 +182,11 @@ def corpus_validate(path: Annotated[Path | None, typer.Argument(help="Corpus fol
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_USAGE) from None
     items = sum(len(f.items) for f in corpus.frameworks)
-    typer.echo(f"ok: {corpus.manifest.name} {corpus.version}: {len(corpus.frameworks)} frameworks, {items} items, "
-               f"{len(corpus.perspectives.perspectives)} perspectives, {len(corpus.rules.rules)} rules, "
-               f"{len(corpus.headings.sections)} section headings, regions {', '.join(r.id for r in corpus.manifest.regions)}")
+    typer.echo(
+        f"ok: {corpus.manifest.name} {corpus.version}: {len(corpus.frameworks)} frameworks, {items} items, "
+        f"{len(corpus.perspectives.perspectives)} perspectives, {len(corpus.rules.rules)} rules, "
+        f"{len(corpus.headings.sections)} section headings, regions {', '.join(r.id for r in corpus.manifest.regions)}"
+    )
 
 
 @corpus_app.command("show")
@@ -211,7 +223,11 @@ def corpus_show(
 
 
 @corpus_app.command("schema")
-def corpus_schema(out: Annotated[Path | None, typer.Option("--out", help="Write one JSON Schema per file kind into this folder")] = None) -> None:
+def corpus_schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write one JSON Schema per file kind into this folder")
+    ] = None,
+) -> None:
     """Print the corpus JSON Schema (or write per-file schemas for editors)."""
     from analysis.corpus.loader import corpus_json_schema, dump_json_schema
 
@@ -258,7 +274,9 @@ def models_build(
 
 @models_app.command("calibrate")
 def models_calibrate(
-    sources: Annotated[list[Path], typer.Argument(help="Labelled sets: folders with labels.jsonl, or .jsonl files with texts")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="Labelled sets: folders with labels.jsonl, or .jsonl files with texts")
+    ],
     embedder: EmbedderOption = None,
 ) -> None:
     """Fit the alignment calibrator and the fact ranker on labelled texts and save both in models/."""
@@ -279,9 +297,14 @@ def models_calibrate(
         models = fit_shipped(analyzer, sources)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
-    written = {settings.models_dir / "alignment-calibrator" / f"{model.name}.json": models.calibrator}
+    written: dict[Path, Calibrator | FactRanker | SupervisedModel] = {
+        settings.models_dir / "alignment-calibrator" / f"{model.name}.json": models.calibrator
+    }
     if settings.embedder == "static-sv":  # the fact ranker and the supervised model do not depend on the embedder
-        written |= {ranker_path(settings.models_dir): models.fact_ranker, settings.models_dir / MODEL_FILE: models.supervised}
+        written |= {
+            ranker_path(settings.models_dir): models.fact_ranker,
+            settings.models_dir / MODEL_FILE: models.supervised,
+        }
     for path, fitted in written.items():
         fitted.save(path)
         typer.echo(f"wrote {path} ({fitted.version})")
@@ -354,9 +377,13 @@ class Engine(StrEnum):
 
 @app.command()
 def score(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders, CSV/JSONL exports (id, text), or - for JSONL on stdin")],
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, folders, CSV/JSONL exports (id, text), or - for JSONL on stdin")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Output file")],
-    output_format: Annotated[ScoreFormat, typer.Option("--format", help="jsonl (full results), csv or parquet (flat)")] = ScoreFormat.jsonl,
+    output_format: Annotated[
+        ScoreFormat, typer.Option("--format", help="jsonl (full results), csv or parquet (flat)")
+    ] = ScoreFormat.jsonl,
     workers: Annotated[int, typer.Option(help="Worker processes (each loads the models once)")] = 1,
     region: RegionOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip documents already in the output")] = False,
@@ -384,7 +411,11 @@ def score(
         raise typer.Exit(EXIT_USAGE) from None
     except PolicyAlignError as error:
         raise fail(str(error)) from None
-    overrides = {"embedder": settings.embedder, "corpus_dir": str(settings.corpus_dir), "models_dir": str(settings.models_dir)}
+    overrides = {
+        "embedder": settings.embedder,
+        "corpus_dir": str(settings.corpus_dir),
+        "models_dir": str(settings.models_dir),
+    }
     try:
         summary = run_score(iter_inputs(inputs, id_column, text_column), out, output_format.value, settings=overrides,
                             region=region, workers=workers, batch_size=batch_size, resume=resume, engine=engine.value)

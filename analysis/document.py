@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from analysis.corpus.schema import DocumentKind
 from analysis.nlp import Sentence
 from analysis.sections import Section
 
@@ -18,7 +19,7 @@ class Document:
     source: str | None
     text: str
     language: str
-    kind: str
+    kind: DocumentKind
     sections: list[Section]
     sentences: list[Sentence]
     vectors: np.ndarray | None = field(default=None, repr=False)  # one row per sentence, set by the pipeline

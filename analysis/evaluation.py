@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from analysis.corpus.schema import Framework
 from analysis.document import Document
@@ -27,6 +28,7 @@ from analysis.errors import PolicyAlignError
 from analysis.facts import facts_from, vetoed
 from analysis.facts.candidates import FACT_KINDS, Candidate, FactKind
 from analysis.facts.ranker import FactRanker, Sample, fit_fact_ranker
+from analysis.ingest import SourceText
 from analysis.matching.calibration import Calibrator, fit_calibrator
 from analysis.matching.ranking import rank
 from analysis.matching.supervised import FEATURE as SUPERVISED, SupervisedModel, document_lemmas, fit_supervised
@@ -123,11 +125,15 @@ class Prepared:
     perspectives: list[PerspectiveOut] = field(default_factory=list)
 
 
+def read_labelled(analyzer: Analyzer, item: Labelled) -> SourceText:
+    """A labelled text from its file, or inline from a .jsonl set."""
+    return analyzer.read_path(item.path) if item.path else analyzer.read_text(item.text or "", item.id)
+
+
 def prepare_all(analyzer: Analyzer, labelled: Sequence[Labelled], region: str | None = None) -> list[Prepared]:
     prepared = []
     for item in labelled:
-        source = analyzer.read_path(item.path) if item.path else analyzer.read_text(item.text or "", item.id)
-        prepared.append(Prepared(item, analyzer.prepare(source, item.id)))
+        prepared.append(Prepared(item, analyzer.prepare(read_labelled(analyzer, item), item.id)))
     analyzer.embed([p.document for p in prepared])
     for p in prepared:
         for framework in analyzer.frameworks(region):
@@ -143,7 +149,7 @@ def prepare_all(analyzer: Analyzer, labelled: Sequence[Labelled], region: str | 
 # ---- fitting ---------------------------------------------------------------------------------------
 def calibration_rows(prepared: Sequence[Prepared],
                      frameworks: list[Framework]) -> list[tuple[str, dict[str, float], int]]:
-    rows = []
+    rows: list[tuple[str, dict[str, float], int]] = []
     for p in prepared:
         for framework in frameworks:
             if not labelled_for(p.labelled.labels, framework):
@@ -353,7 +359,7 @@ def _fact_checks(p: Prepared, facts: Facts, checks: dict[str, list[float]]) -> l
     if "facts" not in p.labelled.labels:
         return []
     gold = p.labelled.labels["facts"]
-    predicted = {"amount_sek": facts.amount_sek, "share_percent": facts.share_percent,
+    predicted: dict[str, Any] = {"amount_sek": facts.amount_sek, "share_percent": facts.share_percent,
                  "start": facts.period.start, "end": facts.period.end}
     errors = []
     for name in FACT_FIELDS:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analysis.corpus.schema import EmptySign, Perspective, PerspectiveSet, Term
+from analysis.corpus.schema import EmptySign, Perspective, PerspectiveSet, SignalKind, Term
 from analysis.document import Document
 from analysis.nlp import Sentence
 from analysis.nlp.terms import TermHit, TermMatcher
-from analysis.result import Evidence, PerspectiveOut
+from analysis.result import Evidence, PerspectiveOut, PerspectiveStatus
 
 CONTINUATION_SENTENCES = 2
 
@@ -27,7 +27,7 @@ CONTINUATION_SENTENCES = 2
 class _Compiled:
     perspective: Perspective
     topic: TermMatcher
-    signals: dict[str, list[re.Pattern[str]]]
+    signals: dict[SignalKind, list[re.Pattern[str]]]
     friend_terms: TermMatcher
     friend_patterns: list[tuple[re.Pattern[str], str]]
 
@@ -44,20 +44,27 @@ class PerspectiveAnalyzer:
     def __init__(self, perspective_set: PerspectiveSet, evidence_limit: int = 3) -> None:
         self._set = perspective_set
         self._evidence_limit = evidence_limit
-        self._empty = [(sign, [re.compile(p, re.IGNORECASE) for p in sign.patterns]) for sign in perspective_set.empty_signs]
+        self._empty = [
+            (sign, [re.compile(p, re.IGNORECASE) for p in sign.patterns]) for sign in perspective_set.empty_signs
+        ]
         self._compiled = [self._compile(p) for p in perspective_set.perspectives]
 
     def _compile(self, perspective: Perspective) -> _Compiled:
-        signals: dict[str, list[re.Pattern[str]]] = {}
+        signals: dict[SignalKind, list[re.Pattern[str]]] = {}
         for kind in self._set.signal_kinds:
             patterns = [*self._set.common_signals.get(kind, []), *perspective.signals.get(kind, [])]
             signals[kind] = [re.compile(p, re.IGNORECASE) for p in patterns]
-        friend_terms = [f for f in perspective.false_friends if f.term is not None]
         return _Compiled(
             perspective,
             TermMatcher(perspective.vocabulary, perspective.false_friends),
             signals,
-            TermMatcher([Term(term=f.term, positions=f.positions, note=f.note) for f in friend_terms]),
+            TermMatcher(
+                [
+                    Term(term=f.term, positions=f.positions, note=f.note)
+                    for f in perspective.false_friends
+                    if f.term is not None
+                ]
+            ),
             [(re.compile(f.pattern, re.IGNORECASE), f.note) for f in perspective.false_friends if f.pattern],
         )
 
@@ -107,6 +114,7 @@ class PerspectiveAnalyzer:
         labels = self._set.signal_kinds
         found = [labels[k].lower() for k in _ordered(kinds, labels)]
         reasons: list[str] = []
+        status: PerspectiveStatus
         if not headed and not scope.strong_mention:  # neither a heading nor a sentence about it
             status, score = "absent", 0.0
             reasons.append(templates.absent.format(name=perspective.name.lower()))
@@ -132,10 +140,10 @@ class PerspectiveAnalyzer:
         evidence = sorted(evidence, key=lambda e: (-e.score, e.start))[: self._evidence_limit]
         return PerspectiveOut(id=perspective.id, name=perspective.name, required=perspective.required, status=status,
                               score=score, reasons=reasons, evidence=sorted(evidence, key=lambda e: e.start),
-                              signals=_ordered(kinds, labels))
+                              signals=[*_ordered(kinds, labels)])
 
     def _substance(self, compiled: _Compiled, document: Document,
-                   scope: _Scope) -> tuple[set[str], list[Evidence], list[str]]:
+                   scope: _Scope) -> tuple[set[SignalKind], list[Evidence], list[str]]:
         """Kinds of substance in the text about the perspective; empty sentences give reasons instead.
 
         A sentence with an empty sign still counts when it also carries substance ("berörs inte
@@ -143,12 +151,14 @@ class PerspectiveAnalyzer:
         empties sentences that say nothing else.
         """
         perspective = compiled.perspective
-        kinds: set[str] = set()
+        kinds: set[SignalKind] = set()
         evidence: list[Evidence] = []
         empty_reasons: list[str] = []
         for index in sorted(scope.sentences):
             sentence = document.sentences[index]
-            found = {kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)}
+            found = {
+                kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)
+            }
             if not found and (sign := self._empty_sign(sentence)) is not None:
                 empty_reasons.append(self._set.reasons.empty_sentence.format(reason=sign.reason,
                                                                             quote=_quote(sentence.text)))
@@ -189,7 +199,7 @@ def _words(scope: _Scope, limit: int = 4) -> str:
 
 
 def _strong(hits: list[TermHit] | None) -> bool:
-    return bool(hits) and any(not hit.term.weak for hit in hits)
+    return any(not hit.term.weak for hit in hits or ())
 
 
 def _same_paragraph(first: Sentence, second: Sentence) -> bool:
@@ -204,7 +214,7 @@ def _quote(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _ordered(kinds: set[str], labels: dict[str, str]) -> list[str]:
+def _ordered(kinds: set[SignalKind], labels: dict[SignalKind, str]) -> list[SignalKind]:
     return [kind for kind in labels if kind in kinds]
 
 

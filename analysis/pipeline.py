@@ -77,7 +77,9 @@ class Analyzer:
         settings = settings or get_settings()
         corpus = corpus or cached_corpus(str(settings.corpus_dir))
         embedder = embedder or get_embedder(settings.embedder, str(settings.models_dir))
-        calibrator = calibrator or Calibrator.load(settings.models_dir / "alignment-calibrator" / f"{embedder.name}.json")
+        calibrator = calibrator or Calibrator.load(
+            settings.models_dir / "alignment-calibrator" / f"{embedder.name}.json"
+        )
         fact_ranker = fact_ranker or FactRanker.load(ranker_path(settings.models_dir))
         supervised = supervised or SupervisedModel.load(settings.models_dir / MODEL_FILE)
         return cls(settings, corpus, embedder, calibrator, fact_ranker, supervised)
@@ -184,10 +186,21 @@ class Analyzer:
         checkpoint()
         return AnalysisResult(
             document=DocumentOut(
-                id=document.id, source=document.source, language=document.language, kind=document.kind,
+                id=document.id,
+                source=document.source,
+                language=document.language,
+                kind=document.kind,
                 char_count=len(document.text),
-                sections=[SectionOut(id=s.id, heading=s.heading, start=s.heading_start if s.heading_start is not None else s.start,
-                                     end=s.end, perspectives=list(s.perspectives)) for s in document.sections],
+                sections=[
+                    SectionOut(
+                        id=s.id,
+                        heading=s.heading,
+                        start=s.heading_start if s.heading_start is not None else s.start,
+                        end=s.end,
+                        perspectives=list(s.perspectives),
+                    )
+                    for s in document.sections
+                ],
                 text=document.text if include_text else None,
             ),
             alignments=alignments,
@@ -208,7 +221,9 @@ class Analyzer:
                                 "calibrator": self.calibrator.version, "fact_ranker": self.fact_ranker.version,
                                 "supervised": self.supervised_model.version})
 
-    def explain(self, document: Document, item_id: str, region: str | None = None) -> tuple[Framework, ItemScore, ItemScore, ItemScore]:
+    def explain(
+        self, document: Document, item_id: str, region: str | None = None
+    ) -> tuple[Framework, ItemScore, ItemScore, ItemScore]:
         """Each matcher's view of one item, for ``policyalign explain``."""
         if document.vectors is None:
             self.embed([document])
@@ -219,7 +234,9 @@ class Analyzer:
                         pick(self.semantic.score(document, framework)), pick(self.matcher.score(document, framework)))
         from analysis.errors import UnknownItemError
 
-        raise UnknownItemError(f"no item {item_id!r} in the frameworks of region {region or self.corpus.manifest.default_region!r}")
+        raise UnknownItemError(
+            f"no item {item_id!r} in the frameworks of region {region or self.corpus.manifest.default_region!r}"
+        )
 
 
 def _contributions(score: ItemScore) -> list[MatcherScore]:

@@ -43,7 +43,9 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
 
     sections = _table("Avsnitt", "Rubrik", "Avsnitt-id", "Perspektiv")
     for section in doc.sections:
-        sections.add_row(escape(section.heading or "(ingen rubrik)"), section.id or "–", ", ".join(section.perspectives))
+        sections.add_row(
+            escape(section.heading or "(ingen rubrik)"), section.id or "–", ", ".join(section.perspectives)
+        )
     parts.append(sections)
 
     by_framework: dict[str, list] = {}
@@ -66,16 +68,26 @@ def render(result: AnalysisResult, framework_names: dict[str, str] | None = None
         required = "" if perspective.required else " [dim](när det är relevant)[/dim]"
         body = [escape(reason) for reason in perspective.reasons]
         body += [f"[dim]{escape(_quote(e.text, 140))}[/dim]" for e in perspective.evidence[:2]]
-        perspectives.add_row(escape(perspective.name) + required, f"[{style}]{sv('perspective_status', perspective.status)}[/{style}]",
-                             "\n".join(body))
+        perspectives.add_row(
+            escape(perspective.name) + required,
+            f"[{style}]{sv('perspective_status', perspective.status)}[/{style}]",
+            "\n".join(body),
+        )
     parts.append(perspectives)
 
     facts = result.facts
-    period = f"{facts.period.start or '?'} – {facts.period.end or '?'}" if (facts.period.start or facts.period.end) else "–"
+    period = (
+        f"{facts.period.start or '?'} – {facts.period.end or '?'}" if (facts.period.start or facts.period.end) else "–"
+    )
     role = f" ({sv('amount_role', facts.amount_role)})" if facts.amount_role else ""
     share = "–" if facts.share_percent is None else f"{facts.share_percent:g} %"
-    parts.append(Panel(f"Belopp: {_sek(facts.amount_sek)}{role}\nAndel av kostnaderna: {share}\nProjektperiod: {period}",
-                       title="Uppgifter", expand=False))
+    parts.append(
+        Panel(
+            f"Belopp: {_sek(facts.amount_sek)}{role}\nAndel av kostnaderna: {share}\nProjektperiod: {period}",
+            title="Uppgifter",
+            expand=False,
+        )
+    )
 
     if result.findings:
         findings = _table("Regelkontroll", "Regel", "Allvar", "Meddelande")

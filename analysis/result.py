@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis.corpus.schema import DocumentKind, Severity
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Final = "1"
 
 PerspectiveStatus = Literal["present", "thin", "absent"]
 AmountRole = Literal["requested", "granted", "regional-share", "unknown"]
@@ -70,7 +70,9 @@ class Alignment(Contract):
     name: str = Field(description="The item's Swedish name")
     score: float = Field(ge=0, le=1, description="Calibrated probability that the item applies")
     rank: int = Field(ge=1, description="1 = best fitting item of its framework")
-    match: bool = Field(description="The score passes the item's decision threshold (or the item is the framework's required top)")
+    match: bool = Field(
+        description="The score passes the item's decision threshold (or the item is the framework's required top)"
+    )
     explicit: bool = Field(default=False, description="The text names this item as its own priority; ranked first")
     evidence: list[Evidence] = Field(description="Sentences supporting the item, best first")
     contributions: list[MatcherScore] = Field(default_factory=list, description="Each matcher's raw score")
@@ -134,7 +136,9 @@ class Finding(Contract):
     severity: Severity = Field(description="error: breaks a rule; warning: likely a problem; info: check by hand")
     message: str = Field(description="Swedish message for the officer's memo")
     citation: str = Field(description="The legal source or condition the rule comes from")
-    evidence: list[Evidence] = Field(default_factory=list, description="Sentences the finding rests on (may be empty for something missing)")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Sentences the finding rests on (may be empty for something missing)"
+    )
 
 
 class Versions(Contract):

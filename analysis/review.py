@@ -158,7 +158,12 @@ def reviewed(result: AnalysisResult, review: dict[str, dict]) -> dict[str, Revie
     for target, suggested in suggestions(result).items():
         entry = review.get(target)
         decision = entry.get("decision") if entry else None
-        value = {"accept": suggested, "replace": (entry or {}).get("value"), "reject": None}.get(decision, suggested)
+        by_decision: dict[str | None, Any] = {
+            "accept": suggested,
+            "replace": (entry or {}).get("value"),
+            "reject": None,
+        }
+        value = by_decision.get(decision, suggested)
         out[target] = Reviewed(target, suggested, value, decision in ("accept", "replace"), decision,
                                (entry or {}).get("comment"))
     return out

@@ -1,6 +1,6 @@
 """Findings: the corpus rules (förordning 2003:596, the region's conditions) applied to a document.
 
-Each rule's ``check`` names one evaluator below; the parameters, messages and
+Each rule's ``check`` (its model class) selects one evaluator below; the parameters, messages and
 citations are corpus data, so a region can change a limit or a message
 without touching code.
 """
@@ -8,7 +8,6 @@ without touching code.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from analysis.corpus.schema import (
     AmountPatternAboveRule,
@@ -17,6 +16,7 @@ from analysis.corpus.schema import (
     PatternPresentRule,
     PeriodOrderRule,
     PeriodWithinRule,
+    Rule,
     RuleSet,
     ShareAboveRule,
 )
@@ -25,8 +25,6 @@ from analysis.facts.numbers import MoneyFinder
 from analysis.result import Evidence, Facts, Finding
 
 _MONEY = MoneyFinder()
-
-Evaluator = Callable[[object, Document, Facts], list[Evidence] | None]  # None: the rule does not fire
 
 
 def _fact_present(facts: Facts, name: str) -> bool:
@@ -97,15 +95,23 @@ def _amount_pattern_above(rule: AmountPatternAboveRule, document: Document, fact
     return None
 
 
-EVALUATORS: dict[str, Evaluator] = {
-    "share_above": _share_above,
-    "facts_missing": _facts_missing,
-    "content_missing": _content_missing,
-    "pattern_present": _pattern_present,
-    "period_within": _period_within,
-    "period_order": _period_order,
-    "amount_pattern_above": _amount_pattern_above,
-}
+def _evaluate(rule: Rule, document: Document, facts: Facts) -> list[Evidence] | None:
+    """The evidence for one rule, or None when it does not fire; each rule class has its own evaluator."""
+    match rule:
+        case ShareAboveRule():
+            return _share_above(rule, document, facts)
+        case FactsMissingRule():
+            return _facts_missing(rule, document, facts)
+        case ContentMissingRule():
+            return _content_missing(rule, document, facts)
+        case PatternPresentRule():
+            return _pattern_present(rule, document, facts)
+        case PeriodWithinRule():
+            return _period_within(rule, document, facts)
+        case PeriodOrderRule():
+            return _period_order(rule, document, facts)
+        case AmountPatternAboveRule():
+            return _amount_pattern_above(rule, document, facts)
 
 
 class RuleEngine:
@@ -117,7 +123,7 @@ class RuleEngine:
         for rule in self._rules:
             if document.kind not in rule.applies_to:
                 continue
-            evidence = EVALUATORS[rule.check](rule, document, facts)
+            evidence = _evaluate(rule, document, facts)
             if evidence is None:
                 continue
             findings.append(Finding(rule=rule.id, severity=rule.severity, message=_message(rule, facts, evidence),

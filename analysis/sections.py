@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from analysis.corpus.schema import HeadingLexicon, PerspectiveSet
+from analysis.corpus.schema import DocumentKind, HeadingLexicon, PerspectiveSet
 from analysis.nlp import build_nlp, phrase_lemmas, term_keys
 from analysis.nlp.pipeline import EXPANDED, TOKENS
 
@@ -193,8 +193,17 @@ def segment(text: str, mapper: HeadingMapper, hints: set[str] | None = None) -> 
         body = text[heading.body_start : body_end]
         body_start = heading.body_start + (len(body) - len(body.lstrip()))
         match = mapper.map(heading.text)
-        sections.append(Section(match.id, heading.text, body_start, max(body_start, heading.body_start + len(body.rstrip())),
-                                heading.start, match.perspectives, heading.style))
+        sections.append(
+            Section(
+                match.id,
+                heading.text,
+                body_start,
+                max(body_start, heading.body_start + len(body.rstrip())),
+                heading.start,
+                match.perspectives,
+                heading.style,
+            )
+        )
     return sections
 
 
@@ -217,7 +226,7 @@ def _title_end(lines: list[_Line], mapper: HeadingMapper, hints: set[str]) -> in
     return end
 
 
-def document_kind(sections: list[Section]) -> str:
+def document_kind(sections: list[Section]) -> DocumentKind:
     """decision / form / application / summary, from the shape of the sections."""
     ids = {s.id for s in sections}
     if ids & {"forslag-till-beslut", "beslutsunderlag"}:

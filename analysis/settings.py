@@ -27,14 +27,18 @@ class Settings(BaseSettings):
     analysis_threads: int = Field(default=2, gt=0, description="Analyses run at once per worker (CPU-bound)")
     require_swedish: bool = True
     evidence_per_item: int = Field(default=3, ge=1, le=10)
-    api_keys: list[str] = Field(default_factory=list, description="When set, /v1 routes need 'Authorization: Bearer <key>'")
+    api_keys: list[str] = Field(
+        default_factory=list, description="When set, /v1 routes need 'Authorization: Bearer <key>'"
+    )
     cors_origins: list[str] = Field(default_factory=list)
     log_level: str = "INFO"
     # ---- limits on untrusted input (issue 12): each is checked before the work it bounds ----------
     max_pdf_pages: int = Field(default=300, gt=0, description="A PDF with more pages is refused before extraction")
     max_inflated_bytes: int = Field(default=50 * 1024 * 1024, gt=0,
                                     description="Largest inflated DOCX member or PDF stream")
-    max_compression_ratio: int = Field(default=100, gt=1, description="Largest inflated/compressed ratio of a DOCX member")
+    max_compression_ratio: int = Field(
+        default=100, gt=1, description="Largest inflated/compressed ratio of a DOCX member"
+    )
     parse_memory_mb: int = Field(default=1024, ge=128, description="Address-space limit of a PDF/DOCX parsing process")
     parse_seconds: float = Field(default=10.0, gt=0, description="Wall-clock deadline of one PDF/DOCX parse")
     request_deadline_seconds: float = Field(default=10.0, gt=0, description="Longest analysis of one HTTP request")
@@ -65,10 +69,16 @@ class Settings(BaseSettings):
     portfolio_min_amounts: int = Field(
         default=5, ge=3, description="Amounts needed before the backlog median is trusted for the outlier flag")
     # ---- cases, reviews and memos (analysis/store) ----
-    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Folder of the default SQLite database; created on first start")
-    database_url: str | None = Field(default=None, description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; "
-                                     "None means a SQLite file in data_dir")
-    store_text: bool = Field(default=True, description="Keep the document text with an analysis; off keeps only its hash and result")
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data", description="Folder of the default SQLite database; created on first start"
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; None means a SQLite file in data_dir",
+    )
+    store_text: bool = Field(
+        default=True, description="Keep the document text with an analysis; off keeps only its hash and result"
+    )
     retention_days: int | None = Field(default=None, gt=0, description="Texts older than this many days are deleted "
                                        "(`policyalign db prune`, and at service start-up)")
     user_header: str | None = Field(default=None, description="Request header a trusted reverse proxy sets to the "

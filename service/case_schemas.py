@@ -7,9 +7,10 @@ OpenAPI document is the contract other systems (diarium, e-tjänst) are built ag
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.config import JsonDict
 
 from analysis.result import AnalysisResult
 from analysis.review import Decision, DecisionIn
@@ -17,16 +18,16 @@ from analysis.store.models import Analysis, Case, ReviewAudit
 from analysis.store.repository import CaseSort, CaseStatus, utc
 
 STAMP = "2026-11-30T09:15:00Z"
-CASE_EXAMPLE = {"dnr": "RUN 2025-00123", "title": "Exportlyft för små företag i Örebro län",
+CASE_EXAMPLE: JsonDict = {"dnr": "RUN 2025-00123", "title": "Exportlyft för små företag i Örebro län",
                 "applicant": "Företagsfabriken i Örebro AB", "region": "orebro"}
-CASE_OUT_EXAMPLE = {"id": 42, **CASE_EXAMPLE, "status": "open", "attention": 5, "needs_attention": True,
+CASE_OUT_EXAMPLE: JsonDict = {"id": 42, **CASE_EXAMPLE, "status": "open", "attention": 5, "needs_attention": True,
                     "analysis_count": 2, "latest_analysis_id": 118, "created_by": "handlaggare.anna",
                     "created_at": "2026-11-28T08:02:11Z", "updated_at": STAMP}
-SUMMARY_EXAMPLE = {"id": 118, "input_name": "komplettering-2026-11-30.pdf", "created_by": "handlaggare.anna",
+SUMMARY_EXAMPLE: JsonDict = {"id": 118, "input_name": "komplettering-2026-11-30.pdf", "created_by": "handlaggare.anna",
                    "created_at": STAMP, "corpus": "2026.11.1+3f2a9c1b", "reviewed": True, "review_version": 1}
-SAVED_EXAMPLE = {"decision": "replace", "value": 1200000, "comment": "Enligt budgeten i bilaga 2",
+SAVED_EXAMPLE: JsonDict = {"decision": "replace", "value": 1200000, "comment": "Enligt budgeten i bilaga 2",
                  "by": "handlaggare.anna", "at": STAMP}
-REVIEW_EXAMPLE = {"analysis_id": 118, "version": 1, "decisions": {"amount_sek": SAVED_EXAMPLE},
+REVIEW_EXAMPLE: JsonDict = {"analysis_id": 118, "version": 1, "decisions": {"amount_sek": SAVED_EXAMPLE},
                   "reviewed_by": "handlaggare.anna", "reviewed_at": STAMP}
 
 CaseStatusField = Field(description="open: not yet reviewed; reviewed: the latest analysis has an officer's "
@@ -89,7 +90,7 @@ class CaseOut(BaseModel):
     @classmethod
     def of(cls, case: Case) -> CaseOut:
         return cls(id=case.id, dnr=case.dnr, title=case.title, applicant=case.applicant, region=case.region,
-                   status=case.status, attention=case.attention,
+                   status=cast(CaseStatus, case.status), attention=case.attention,
                    needs_attention=case.attention > 0 and case.status == "open",
                    analysis_count=case.analysis_count, latest_analysis_id=case.latest_analysis_id,
                    created_by=case.created_by, created_at=utc(case.created_at), updated_at=utc(case.updated_at))
@@ -216,8 +217,13 @@ class AuditOut(BaseModel):
 
     @classmethod
     def of(cls, row: ReviewAudit) -> AuditOut:
-        return cls(target=row.target, who=row.who, at=utc(row.at), version=row.version, before=row.before,
-                   after=row.after)
+        return cls(target=row.target, who=row.who, at=utc(row.at), version=row.version,
+                   before=_saved(row.before), after=_saved(row.after))
+
+
+def _saved(decision: dict[str, Any] | None) -> SavedDecision | None:
+    """An audit row's stored decision (JSON) as the model it was saved from."""
+    return SavedDecision.model_validate(decision) if decision is not None else None
 
 
 SortParam = CaseSort

@@ -52,7 +52,7 @@ def install(app: FastAPI, settings: Settings) -> None:
                                                     routes=app.routes), settings)
         return app.openapi_schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the schema
 
 
 def _page(title: str, body: str) -> str:

@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import anyio
 from anyio import to_thread
@@ -42,6 +44,16 @@ class _BodyRefused(Exception):
     pass
 
 
+@dataclass
+class _BodyState:
+    """What one request's body has done so far, shared by the receive and send wrappers."""
+
+    received: int = 0
+    refused: Literal["large", "slow"] | None = None
+    started: bool = False  # the app has started its response
+    done: bool = False  # the whole body has arrived
+
+
 class BodySizeLimit:
     """413 for a body over ``max_bytes`` (declared or streamed), 408 for one slower than ``timeout``."""
 
@@ -58,45 +70,43 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._too_large(scope, send)
             return
-        state = {"received": 0, "refused": None, "started": False, "done": False}
+        state = _BodyState()
         give_up_at = anyio.current_time() + self.timeout
 
         async def limited_receive() -> Message:
-            if state["done"]:
+            if state.done:
                 return await receive()  # after the body: only http.disconnect, which may wait
             message = await self._receive_in_time(receive, give_up_at, state)
             if message["type"] == "http.request":
-                state["received"] += len(message.get("body", b""))
-                state["done"] = not message.get("more_body", False)
-                if state["received"] > self.max_bytes:
-                    state["refused"] = "large"
+                state.received += len(message.get("body", b""))
+                state.done = not message.get("more_body", False)
+                if state.received > self.max_bytes:
+                    state.refused = "large"
                     raise _BodyRefused
             return message
 
         async def guarded_send(message: Message) -> None:
             # FastAPI turns an error while reading the body into its own 400: answer for the real cause.
-            if state["refused"] is not None:
+            if state.refused is not None:
                 return
-            state["started"] |= message["type"] == "http.response.start"
+            state.started |= message["type"] == "http.response.start"
             await send(message)
 
-        try:
+        with contextlib.suppress(_BodyRefused):
             await self.app(scope, limited_receive, guarded_send)
-        except _BodyRefused:
-            pass
-        if state["refused"] is not None and not state["started"]:
-            await self._refuse(state["refused"], scope, send)
+        if state.refused is not None and not state.started:
+            await self._refuse(state.refused, scope, send)
 
     @staticmethod
-    async def _receive_in_time(receive: Receive, give_up_at: float, state: dict) -> Message:
+    async def _receive_in_time(receive: Receive, give_up_at: float, state: _BodyState) -> Message:
         try:
             with anyio.fail_after(max(give_up_at - anyio.current_time(), 0)):
                 return await receive()
         except TimeoutError:
-            state["refused"] = "slow"
+            state.refused = "slow"
             raise _BodyRefused from None
 
-    async def _refuse(self, reason: str, scope: Scope, send: Send) -> None:
+    async def _refuse(self, reason: Literal["large", "slow"], scope: Scope, send: Send) -> None:
         if reason == "large":
             await self._too_large(scope, send)
         else:

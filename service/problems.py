@@ -40,8 +40,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "not-found": ("Not found", "No route at this path."),
     "method-not-allowed": ("Method not allowed", "The route exists but not for this HTTP method."),
     "payload-too-large": ("Payload too large", "The body exceeds POLICYALIGN_MAX_UPLOAD_BYTES (checked while read)."),
-    "unsupported-media-type": ("Unsupported media type", ("JSON routes need 'Content-Type: "
-                               "application/json'; uploads must be .pdf, .docx or .txt.")),
+    "unsupported-media-type": (
+        "Unsupported media type",
+        ("JSON routes need 'Content-Type: application/json'; uploads must be .pdf, .docx or .txt."),
+    ),
     "validation-error": ("The request is not valid", "A field is missing, wrong or over a limit; see 'errors'."),
     "unreadable-document": ("The document cannot be read", "Corrupt, encrypted or not the format its name says."),
     "empty-document": ("The document is empty", "No text worth analysing (e.g. a scanned PDF without a text layer)."),
@@ -50,21 +52,38 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "too-many-items": ("Too many items", "A batch holds more items than POLICYALIGN_MAX_BATCH_ITEMS."),
     "unknown-region": ("Unknown region", "The region id is not in the corpus; GET /v1/policies lists the regions."),
     "unknown-item": ("Unknown framework or item", "The framework or item id is not in the corpus."),
-    "model-unavailable": ("A model is not available", "A model artefact is missing; models never download at run time."),
+    "model-unavailable": (
+        "A model is not available",
+        "A model artefact is missing; models never download at run time.",
+    ),
     "invalid-corpus": ("The policy corpus is invalid", "The corpus failed validation; the service cannot analyse."),
     "internal-error": ("Internal error", "An unexpected error; it is logged with the request id."),
     "conflict": ("Conflict", "The request conflicts with the stored state."),
-    "stale-version": ("The review was changed by someone else", "Reload the analysis and apply the change to the "
-                      "current version (optimistic concurrency: send the version you read)."),
+    "stale-version": (
+        "The review was changed by someone else",
+        "Reload the analysis and apply the change to the "
+        "current version (optimistic concurrency: send the version you read).",
+    ),
     "duplicate-case": ("A case with this diarienummer exists", "Open the existing case instead of creating one."),
-    "invalid-review": ("The review decision is not valid", "The decision or its replacement value does not fit the field."),
+    "invalid-review": (
+        "The review decision is not valid",
+        "The decision or its replacement value does not fit the field.",
+    ),
     "invalid-cursor": ("The page cursor is not valid", "Use the cursor from the previous page unchanged."),
-    "database-not-migrated": ("The database needs an upgrade", "Run 'policyalign db upgrade' before starting the service."),
-    "resource-limit": ("The input needs more memory or time than allowed", "Parsing the file or analysing the text hit "
-                       "POLICYALIGN_PARSE_MEMORY_MB, POLICYALIGN_PARSE_SECONDS or POLICYALIGN_REQUEST_DEADLINE_SECONDS."),
+    "database-not-migrated": (
+        "The database needs an upgrade",
+        "Run 'policyalign db upgrade' before starting the service.",
+    ),
+    "resource-limit": (
+        "The input needs more memory or time than allowed",
+        "Parsing the file or analysing the text hit "
+        "POLICYALIGN_PARSE_MEMORY_MB, POLICYALIGN_PARSE_SECONDS or POLICYALIGN_REQUEST_DEADLINE_SECONDS.",
+    ),
     "request-timeout": ("Request timeout", "The body did not arrive within POLICYALIGN_BODY_TIMEOUT_SECONDS."),
-    "overloaded": ("The service is busy", "More analyses are running or waiting than the worker takes; retry after "
-                   "the Retry-After seconds."),
+    "overloaded": (
+        "The service is busy",
+        "More analyses are running or waiting than the worker takes; retry after the Retry-After seconds.",
+    ),
     "not-ready": ("The worker is not ready", "The worker holds more memory than POLICYALIGN_WORKER_RSS_CEILING_MB."),
 }
 HTTP_TYPES = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed", 409: "conflict",
@@ -155,7 +174,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError):
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in error.errors()]
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in error.errors()
+        ]
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors) or "invalid request"
         return problem(422, "validation-error", detail, request, errors=errors)
 

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from analysis.corpus.schema import Status
 from analysis.result import AnalysisResult
 from service.problems import Problem
 
-FIELDS_EXAMPLE = {
+FIELDS_EXAMPLE: JsonDict = {
     "Syfte": "Att fler små och medelstora företag i länet ska börja exportera.",
     "Hur beaktas jämställdhet?": "Andelen kvinnor bland deltagarna följs upp varje kvartal med könsuppdelad statistik.",
 }
@@ -33,13 +34,22 @@ def result_example() -> dict:
 class AnalysisRequest(BaseModel):
     """Either a whole text, or intake-form fields (label → answer), which become sections."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"text": "Projektet ska hjälpa små företag i Örebro län att växa genom rådgivning och export.", "region": "orebro"},
-        {"fields": FIELDS_EXAMPLE, "title": "Exportlyft Örebro län"},
-    ], "oneOf": [  # exactly one of text and fields (the validator below enforces the same)
-        {"required": ["text"], "properties": {"text": {"type": "string"}, "fields": {"type": "null"}}},
-        {"required": ["fields"], "properties": {"fields": {"type": "object"}, "text": {"type": "null"}}},
-    ]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Projektet ska hjälpa små företag i Örebro län att växa genom rådgivning och export.",
+                    "region": "orebro",
+                },
+                {"fields": FIELDS_EXAMPLE, "title": "Exportlyft Örebro län"},
+            ],
+            "oneOf": [  # exactly one of text and fields (the validator below enforces the same)
+                {"required": ["text"], "properties": {"text": {"type": "string"}, "fields": {"type": "null"}}},
+                {"required": ["fields"], "properties": {"fields": {"type": "object"}, "text": {"type": "null"}}},
+            ],
+        },
+    )
 
     text: str | None = Field(default=None, description="The document text (UTF-8); longer than the limit → 413 "
                              "document-too-large")
@@ -123,8 +133,9 @@ class FrameworkOut(BaseModel):
 
     id: str = Field(description="Stable framework id")
     name: str = Field(description="Swedish name")
-    kind: Literal["rus", "national", "orientation"] = Field(description="rus: regional strategy; national: the "
-                                                            "national strategy; orientation: the region's 1:1 orientation")
+    kind: Literal["rus", "national", "orientation"] = Field(
+        description="rus: regional strategy; national: the national strategy; orientation: the region's 1:1 orientation"
+    )
     status: Status = Field(description="verified, indicated or working-name, as for items")
     description: str = Field(description="What the framework is, in Swedish; says which areas are missing")
     allows_none: bool = Field(description="Whether a text may fit none of the items (orientations)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 FONT_PT = 10.5
@@ -84,7 +85,7 @@ def _svg(figure, prefix: str) -> str:
     return text.replace("<svg ", f'<svg role="img" aria-labelledby="{prefix}-caption" ', 1)
 
 
-def bars(chart: Chart, values: list[tuple[str, float]], xlabel: str, fmt=lambda v: f"{v:g}",
+def bars(chart: Chart, values: Sequence[tuple[str, float]], xlabel: str, fmt=lambda v: f"{v:g}",
          integers: bool = True) -> Chart:
     """Horizontal bars, largest first, each labelled with its value; the caption above the chart is its title."""
     plt = _pyplot()

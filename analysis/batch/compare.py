@@ -95,7 +95,7 @@ def compare(old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]], name
     changed, unchanged = [], 0
     for doc_id in list(old_by_id) + [i for i in new_by_id if i not in old_by_id]:
         old, new = old_by_id.get(doc_id), new_by_id.get(doc_id)
-        row = new or old
+        row = new or old or {}  # never empty: doc_id comes from one of them
         title = str(row.get("title") or row.get("source") or doc_id)
         if old is None or new is None:
             label = sv("compare_change", "added" if old is None else "removed")

@@ -59,9 +59,14 @@ class Progress:
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
             from rich.progress import Progress as Bar
 
-            self._bar = Bar(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[rate]:.1f} dok/s · {task.fields[errors]} fel"), TimeRemainingColumn(),
-                            transient=False)
+            self._bar = Bar(
+                TextColumn("scoring"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:.1f} dok/s · {task.fields[errors]} fel"),
+                TimeRemainingColumn(),
+                transient=False,
+            )
             self._bar.start()
             self._task = self._bar.add_task("score", total=total, completed=done, rate=0.0, errors=0)
 
@@ -188,9 +193,18 @@ def check_output(out: Path, output_format: str) -> None:
             raise OutputPathError("cannot write here: permission denied", source=str(target))
 
 
-def score(records: Iterable[InputRecord], out: Path, output_format: str = "jsonl", *, settings: dict[str, Any] | None = None,
-          region: str | None = None, workers: int = 1, batch_size: int = 16, resume: bool = False,
-          engine: str = "local") -> RunSummary:
+def score(
+    records: Iterable[InputRecord],
+    out: Path,
+    output_format: str = "jsonl",
+    *,
+    settings: dict[str, Any] | None = None,
+    region: str | None = None,
+    workers: int = 1,
+    batch_size: int = 16,
+    resume: bool = False,
+    engine: str = "local",
+) -> RunSummary:
     """The whole job: every input yields exactly one row in ``out``."""
     started = time.monotonic()
     check_output(out, output_format)

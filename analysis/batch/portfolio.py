@@ -101,9 +101,9 @@ def _perspective_cells(entry: Entry, names: Names) -> list[dict[str, str]]:
 
 
 def _item_ids(flat: dict[str, Any]) -> list[str]:
-    ids = []
+    ids: list[Any] = []  # the top cell may be empty (None)
     for prefix in FRAMEWORK_PREFIXES:
-        ids += [flat.get(f"{prefix}_top")] + str(flat.get(f"{prefix}_matches") or "").split(";")
+        ids += [flat.get(f"{prefix}_top"), *str(flat.get(f"{prefix}_matches") or "").split(";")]
     return sorted({i for i in ids if i})
 
 

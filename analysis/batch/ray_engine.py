@@ -37,8 +37,8 @@ def run_ray(records: list[InputRecord], write: Callable[[list[dict]], None], set
 
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS")
-        ray.init(address=address, **({} if address else {"num_cpus": max(workers, 1)}),
-                 include_dashboard=False, ignore_reinit_error=True, log_to_driver=False)
+        local: dict[str, Any] = {} if address else {"num_cpus": max(workers, 1)}  # a cluster sizes itself
+        ray.init(address=address, **local, include_dashboard=False, ignore_reinit_error=True, log_to_driver=False)
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False

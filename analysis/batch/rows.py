@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
@@ -54,7 +55,7 @@ def document_title(document: Document) -> str | None:
     return line[:TITLE_MAX_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def ok_row(record_id: str, source: str, result: dict, framework_kinds: dict[str, str],
+def ok_row(record_id: str, source: str, result: dict, framework_kinds: Mapping[str, str],
            title: str | None = None) -> dict[str, Any]:
     return {"id": record_id, "source": source, "status": "ok", "error": None, "framework_kinds": framework_kinds,
             "title": title, "result": result}
@@ -125,8 +126,8 @@ class SanityLimits:
         frameworks = {f.id: f for f in corpus.frameworks}
         programmes = {}
         for region in corpus.manifest.regions:
-            periods = [frameworks[f].period for f in region.frameworks
-                       if frameworks[f].kind == "rus" and frameworks[f].period is not None]
+            periods = [period for f in region.frameworks
+                       if frameworks[f].kind == "rus" and (period := frameworks[f].period) is not None]
             if periods:
                 programmes[region.id] = (periods[0].start, periods[0].end)
         return cls(share, programmes, settings.portfolio_unsure_below, settings.portfolio_amount_factor,

@@ -34,8 +34,10 @@ class Scorer:
         if record.path is not None:
             size = os.path.getsize(record.path) if os.path.isfile(record.path) else 0
             if size > analyzer.settings.max_upload_bytes:
-                raise DocumentTooLargeError(f"the file has {size} bytes; the limit is {analyzer.settings.max_upload_bytes}",
-                                            source=record.source)
+                raise DocumentTooLargeError(
+                    f"the file has {size} bytes; the limit is {analyzer.settings.max_upload_bytes}",
+                    source=record.source,
+                )
             source = analyzer.read_path(Path(record.path))
         else:
             source = analyzer.read_text(record.text or "", record.source)

@@ -45,7 +45,9 @@ def _read_yaml(path: Path, problems: _Problems) -> tuple[Any, yaml.Node | None]:
         return yaml.safe_load(text), yaml.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problems.add(path, f"YAML syntax error: {getattr(error, 'problem', error)}", line=mark.line + 1 if mark else None)
+        problems.add(
+            path, f"YAML syntax error: {getattr(error, 'problem', error)}", line=mark.line + 1 if mark else None
+        )
         return None, None
 
 
@@ -94,43 +96,80 @@ def _duplicates(ids: list[str]) -> list[str]:
     return sorted(item for item, count in Counter(ids).items() if count > 1)
 
 
-def _cross_check(corpus: dict[str, Any], root: Path, problems: _Problems) -> None:
-    manifest: Manifest = corpus["manifest"]
+def _check_frameworks(corpus: dict[str, Any], root: Path, problems: _Problems) -> None:
+    """Framework ids and item ids are unique across the whole corpus."""
     frameworks: list[Framework] = corpus["frameworks"]
-    framework_ids = [f.id for f in frameworks]
-    for duplicate in _duplicates(framework_ids):
+    for duplicate in _duplicates([f.id for f in frameworks]):
         problems.add(root / MANIFEST, f"duplicate framework id {duplicate!r}", entry=duplicate)
     item_ids = [item.id for f in frameworks for item in f.items]
     for duplicate in _duplicates(item_ids):
         owners = [f.id for f in frameworks if any(i.id == duplicate for i in f.items)]
         problems.add(root / MANIFEST, f"duplicate item id {duplicate!r} (in {', '.join(owners)})", entry=duplicate)
+
+
+def _check_regions(corpus: dict[str, Any], root: Path, problems: _Problems) -> None:
+    """Regions are unique, name only known frameworks, and the default region is one of them."""
+    manifest: Manifest = corpus["manifest"]
+    framework_ids = {f.id for f in corpus["frameworks"]}
     for duplicate in _duplicates([r.id for r in manifest.regions]):
         problems.add(root / MANIFEST, f"duplicate region id {duplicate!r}", entry=duplicate)
     for region in manifest.regions:
         for framework_id in region.frameworks:
             if framework_id not in framework_ids:
-                problems.add(root / MANIFEST, f"region {region.id!r} names unknown framework {framework_id!r}", entry=region.id)
+                problems.add(
+                    root / MANIFEST, f"region {region.id!r} names unknown framework {framework_id!r}", entry=region.id
+                )
     if manifest.default_region not in {r.id for r in manifest.regions}:
         problems.add(root / MANIFEST, f"default_region {manifest.default_region!r} is not a listed region")
+
+
+def _check_perspectives(corpus: dict[str, Any], root: Path, problems: _Problems) -> None:
+    """Perspective ids and empty-sign ids are unique."""
     perspectives: PerspectiveSet | None = corpus.get("perspectives")
-    if perspectives:
-        for duplicate in _duplicates([p.id for p in perspectives.perspectives]):
-            problems.add(root / manifest.files.perspectives, f"duplicate perspective id {duplicate!r}", entry=duplicate)
-        for duplicate in _duplicates([s.id for s in perspectives.empty_signs]):
-            problems.add(root / manifest.files.perspectives, f"duplicate empty-sign id {duplicate!r}", entry=duplicate)
+    if not perspectives:
+        return
+    path = root / corpus["manifest"].files.perspectives
+    for duplicate in _duplicates([p.id for p in perspectives.perspectives]):
+        problems.add(path, f"duplicate perspective id {duplicate!r}", entry=duplicate)
+    for duplicate in _duplicates([s.id for s in perspectives.empty_signs]):
+        problems.add(path, f"duplicate empty-sign id {duplicate!r}", entry=duplicate)
+
+
+def _check_headings(corpus: dict[str, Any], root: Path, problems: _Problems) -> None:
+    """Section ids in the heading lexicon are unique."""
     headings: HeadingLexicon | None = corpus.get("headings")
+    if not headings:
+        return
+    path = root / corpus["manifest"].files.headings
+    for duplicate in _duplicates([h.id for h in headings.sections]):
+        problems.add(path, f"duplicate section id {duplicate!r}", entry=duplicate)
+
+
+def _check_rules(corpus: dict[str, Any], root: Path, problems: _Problems) -> None:
+    """Rule ids are unique and rules name only sections the heading lexicon defines."""
     rules: RuleSet | None = corpus.get("rules")
-    if headings:
-        for duplicate in _duplicates([h.id for h in headings.sections]):
-            problems.add(root / manifest.files.headings, f"duplicate section id {duplicate!r}", entry=duplicate)
-    if rules:
-        for duplicate in _duplicates([r.id for r in rules.rules]):
-            problems.add(root / manifest.files.rules, f"duplicate rule id {duplicate!r}", entry=duplicate)
-        section_ids = {h.id for h in headings.sections} if headings else set()
-        for rule in rules.rules:
-            for section in getattr(rule, "sections", []):
-                if headings and section not in section_ids:
-                    problems.add(root / manifest.files.rules, f"rule refers to unknown section {section!r}", entry=rule.id)
+    if not rules:
+        return
+    headings: HeadingLexicon | None = corpus.get("headings")
+    path = root / corpus["manifest"].files.rules
+    for duplicate in _duplicates([r.id for r in rules.rules]):
+        problems.add(path, f"duplicate rule id {duplicate!r}", entry=duplicate)
+    if not headings:  # an invalid heading file is reported on its own; unknown sections cannot be told then
+        return
+    section_ids = {h.id for h in headings.sections}
+    for rule in rules.rules:
+        for section in getattr(rule, "sections", []):
+            if section not in section_ids:
+                problems.add(path, f"rule refers to unknown section {section!r}", entry=rule.id)
+
+
+# Cross-file checks, in the order their problems are reported.
+_CROSS_CHECKS = (_check_frameworks, _check_regions, _check_perspectives, _check_headings, _check_rules)
+
+
+def _cross_check(corpus: dict[str, Any], root: Path, problems: _Problems) -> None:
+    for check in _CROSS_CHECKS:
+        check(corpus, root, problems)
 
 
 def _content_hash(paths: list[Path]) -> str:

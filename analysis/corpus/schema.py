@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Stable id: lowercase ASCII words joined by '-'")]
+Slug = Annotated[
+    str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Stable id: lowercase ASCII words joined by '-'")
+]
 Status = Literal["verified", "indicated", "working-name"]
 Position = Literal["word", "modifier", "head"]
 Severity = Literal["error", "warning", "info"]
@@ -131,7 +133,9 @@ class Perspective(Strict):
     vocabulary: Vocabulary
     false_friends: list[FalseFriend] = []
     signals: Signals = {}
-    weak_note: str | None = Field(default=None, description="Why the weak-only words are not enough, for this perspective")
+    weak_note: str | None = Field(
+        default=None, description="Why the weak-only words are not enough, for this perspective"
+    )
     weak_counts_when_named: bool = Field(
         default=False, description="Weak words count as substance once the perspective itself is named (topics, "
                                    "not look-alikes: 'avfall' under miljö yes, 'unga' under barn no)")
@@ -291,7 +295,9 @@ class Region(Strict):
     id: Slug
     name: str = Field(min_length=1)
     status: Literal["official", "demonstration"] = Field(
-        default="official", description="demonstration: the region's strategy is an example, not checked against its source")
+        default="official",
+        description="demonstration: the region's strategy is an example, not checked against its source",
+    )
     frameworks: list[Slug] = Field(min_length=1)
 
 

@@ -145,7 +145,7 @@ def build_static_sv(output_dir: Path, cache_dir: Path, config: BuildConfig = Bui
     # document towards whichever item's description is full of numbers. They stay silent, like [UNK].
     silent = [index for token, index in vocab.items() if token.lstrip("#").isdigit()]
     rows[silent] = 0.0
-    training = {}
+    training: dict = {}
     if config.training_sentences and corpus is not None:
         sentences = training_sentences(corpus, config.training_sentences, config.seed)
         sentence_cache = TeacherCache(cache_dir / f"sentences-{teacher.name}.npz")
@@ -222,7 +222,13 @@ def corpus_words(corpus) -> list[str]:
     for framework in corpus.frameworks:
         texts += [framework.name, framework.description]
         for item in framework.items:
-            texts += [item.name, item.description, *item.orientations, *item.examples, *(t.term for t in item.vocabulary)]
+            texts += [
+                item.name,
+                item.description,
+                *item.orientations,
+                *item.examples,
+                *(t.term for t in item.vocabulary),
+            ]
     for perspective in corpus.perspectives.perspectives:
         texts += [perspective.name, perspective.description, *(t.term for t in perspective.vocabulary)]
     words = {w for text in texts for w in re.findall(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)?", text.lower())}
@@ -254,9 +260,11 @@ def training_sentences(corpus, count: int, seed: int) -> list[str]:
         if roll < 0.55:
             out.append(" ".join(rng.choice(common, size=rng.integers(5, 15), p=weights)))
         elif roll < 0.9:
-            source = items[rng.integers(len(items))] if rng.random() < 0.8 else perspectives[rng.integers(len(perspectives))]
+            source = (
+                items[rng.integers(len(items))] if rng.random() < 0.8 else perspectives[rng.integers(len(perspectives))]
+            )
             terms = [t.term for t in source.vocabulary]
-            picked = list(rng.choice(terms, size=min(len(terms), rng.integers(2, 5)), replace=False))
+            picked = list(rng.choice(terms, size=min(len(terms), int(rng.integers(2, 5))), replace=False))
             filler = list(rng.choice(common[:2000], size=rng.integers(3, 8), p=None))
             words = picked + filler
             rng.shuffle(words)

@@ -44,13 +44,15 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> float:
     return float(spearmanr(a.ravel(), b.ravel()).statistic)
 
 
-def compare_embedders(directory: Path, settings: Settings, backends: Sequence[str] = ("static-sv", "e5-small", "tfidf")) -> dict:
-    from analysis.evaluation import gold_items, load_labelled
+def compare_embedders(
+    directory: Path, settings: Settings, backends: Sequence[str] = ("static-sv", "e5-small", "tfidf")
+) -> dict:
+    from analysis.evaluation import gold_items, load_labelled, read_labelled
     from analysis.pipeline import Analyzer
 
     reader = Analyzer.create(settings.model_copy(update={"embedder": "fake"}))
     labelled = load_labelled(directory)
-    documents = [reader.prepare(reader.read_path(item.path), item.id) for item in labelled]
+    documents = [reader.prepare(read_labelled(reader, item), item.id) for item in labelled]
     frameworks = reader.frameworks(None)
     items = [(framework, item) for framework in frameworks for item in framework.items]
     texts, owners = [], []
@@ -83,7 +85,7 @@ def compare_embedders(directory: Path, settings: Settings, backends: Sequence[st
         sims = item_similarities(sentence_vectors, embedder.encode(texts))
         if name == "e5-small":
             teacher_sims = sims
-        accuracy: dict[str, float] = {}
+        accuracy: dict[str, float | None] = {}
         offset = 0
         for framework in frameworks:
             count = len(framework.items)
@@ -93,7 +95,9 @@ def compare_embedders(directory: Path, settings: Settings, backends: Sequence[st
                 usable = [s.text for s in document.sentences if len(s.tokens) >= 4]
                 if not gold or not usable:
                     continue
-                doc_sims = item_similarities(embedder.encode(usable), embedder.encode(texts))[:, offset : offset + count]
+                doc_sims = item_similarities(embedder.encode(usable), embedder.encode(texts))[
+                    :, offset : offset + count
+                ]
                 k = min(TOP_K, len(usable))
                 score = np.sort(doc_sims, axis=0)[-k:].mean(axis=0)
                 hits += framework.items[int(score.argmax())].id == gold[0]
@@ -114,7 +118,10 @@ def format_comparison(report: dict) -> str:
     short = {f: f.split("-")[0] for f in frameworks}
     header = (f"{'backend':<11}{'sent/s':>10}{'load s':>8}{'agree@1':>9}{'spearman':>10}"
               + "".join(f"{'top1 ' + short[f]:>16}" for f in frameworks))
-    lines = [f"{report['sentences']} sentences, {report['items']} policy items, {report['texts']} labelled texts", header]
+    lines = [
+        f"{report['sentences']} sentences, {report['items']} policy items, {report['texts']} labelled texts",
+        header,
+    ]
     for name, entry in report["backends"].items():
         lines.append(f"{name:<11}{entry['sentences_per_second']:>10,.0f}{entry['load_seconds']:>8.2f}"
                      f"{entry.get('agreement_top1', 1.0):>9.3f}{entry.get('spearman', 1.0):>10.3f}"

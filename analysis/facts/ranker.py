@@ -90,7 +90,7 @@ def fit_fact_ranker(samples: Sequence[Sample], feature_names: dict[FactKind, lis
     """
     from sklearn.linear_model import LogisticRegression
 
-    models = {}
+    models: dict[str, KindModel] = {}
     for kind in FACT_KINDS:
         names = feature_names[kind]
         rows = [(f, y, doc) for k, f, y, doc in samples if k == kind]

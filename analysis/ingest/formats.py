@@ -153,7 +153,7 @@ def _pdf_text(data: bytes, limits: IngestLimits) -> tuple[str, set[str]]:
     return "\n\n".join(pages), headings
 
 
-def _wrapped_limit(error: BaseException) -> BaseException | None:
+def _wrapped_limit(error: BaseException | None) -> BaseException | None:
     """pdfplumber wraps what pdfminer raises (our stream cap too): find a limit error inside."""
     seen = 0
     while error is not None and seen < 10:
@@ -208,7 +208,8 @@ def cap_pdf_streams(cap: int) -> None:
 
     current = pdfminer.pdftypes.zlib
     if not (isinstance(current, _CappedZlib) and current.cap == cap):
-        pdfminer.pdftypes.zlib = _CappedZlib(cap)
+        # A module-shaped stand-in: pdfminer only uses zlib.decompressobj and zlib.error through this name.
+        pdfminer.pdftypes.zlib = _CappedZlib(cap)  # type: ignore[assignment]
 
 
 def _pdf_heading_lines(page) -> set[str]:

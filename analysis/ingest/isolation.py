@@ -10,6 +10,7 @@ it. The CLI, the service and bulk scoring all parse through here.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -77,7 +78,7 @@ def _child(connection, data: bytes, suffix: str, limits: IngestLimits) -> None:
     except PolicyAlignError as error:
         connection.send(("error", type(error).__name__, error.message, _peak_mb()))
     except RecursionError:
-        connection.send(("error", "UnreadableDocumentError", "the document is nested too deeply to read"))
+        connection.send(("error", "UnreadableDocumentError", "the document is nested too deeply to read", _peak_mb()))
     finally:
         connection.close()
 
@@ -100,6 +101,14 @@ def _error_from(name: str, message: str) -> PolicyAlignError:
     return kind(message)
 
 
+def _message(receiver, seconds: float) -> tuple[Any, ...]:
+    """The child's answer: ("ok", RawText, peak), ("error", name, text, peak) or ("limit", what, "")."""
+    try:
+        return receiver.recv() if receiver.poll(seconds) else ("limit", "time", "")
+    except (EOFError, OSError):  # the child died without a word: the kernel killed it at a limit
+        return ("limit", "memory or time", "")
+
+
 def parse_isolated(data: bytes, suffix: str, limits: IngestLimits) -> RawText:
     """Parse ``data`` in a limited child; any limit hit becomes a ``ResourceLimitError``."""
     context = _mp_context()
@@ -108,9 +117,7 @@ def parse_isolated(data: bytes, suffix: str, limits: IngestLimits) -> RawText:
     process.start()
     sender.close()
     try:
-        message = receiver.recv() if receiver.poll(limits.parse_seconds) else ("limit", "time", "")
-    except (EOFError, OSError):  # the child died without a word: the kernel killed it at a limit
-        message = ("limit", "memory or time", "")
+        message = _message(receiver, limits.parse_seconds)
     finally:
         receiver.close()
         _reap(process)
@@ -127,10 +134,8 @@ def _reap(process) -> None:
     """Kill a child still running (deadline passed) and collect it, so no zombie or memory remains."""
     process.join(timeout=0.5)
     if process.exitcode is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.join(timeout=5)
     if process.exitcode is not None:
         process.close()

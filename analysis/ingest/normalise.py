@@ -127,7 +127,7 @@ def normalise(text: str, *, is_word: Callable[[str], bool] | None = None,
         previous = out[-1] if out else None
         # A heading or bullet never continues the line before it; a lower-case line always does.
         joinable = previous is not None and previous.length and line and not _BULLET.match(line) and not keep_line(line)
-        if not joinable:
+        if previous is None or not joinable:  # (joinable already implies a previous line; this tells mypy)
             out.append(_Line(line))
             continue
         tail = previous.tail()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import ClassVar
 
 from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem, Term
 from analysis.document import Document
@@ -38,6 +39,7 @@ class _Compiled:
 
 @register("lexical")
 class LexicalMatcher:
+    name: ClassVar[str]  # set by @register
     features = ("lexical_share", "lexical_log", "name_mention")
 
     def __init__(self, headings: HeadingLexicon, evidence_limit: int = 3) -> None:

@@ -7,6 +7,8 @@ across documents in bulk runs.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem
@@ -27,6 +29,7 @@ def item_texts(item: PolicyItem) -> list[str]:
 
 @register("semantic")
 class SemanticMatcher:
+    name: ClassVar[str]  # set by @register
     features = ("semantic_z", "semantic_top")
 
     def __init__(self, embedder: Embedder, headings: HeadingLexicon, evidence_limit: int = 3) -> None:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -103,6 +104,7 @@ class SupervisedModel:
 class SupervisedMatcher:
     """Scores every item of a framework by the fitted model's probability; no evidence of its own."""
 
+    name: ClassVar[str]  # set by @register
     features = (FEATURE,)
 
     def __init__(self, model: SupervisedModel) -> None:

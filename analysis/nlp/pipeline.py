@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 import numpy
 
@@ -20,6 +21,7 @@ import_thinc_without_torch()  # before spaCy: it imports thinc, which would impo
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.tokens import Token as SpacyToken
 
@@ -27,7 +29,62 @@ from analysis.nlp.compounds import split_compound
 from analysis.nlp.lemmas import lemma
 
 # Abbreviations that end in a full stop without ending the sentence.
-ABBREVIATIONS = ["t.ex.", "bl.a.", "m.fl.", "m.m.", "enl.", "ca.", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "okt.", "nov.", "dec.", "resp.", "inkl.", "exkl.", "dvs.", "d.v.s.", "s.k.", "fr.o.m.", "t.o.m.", "o.s.v.", "osv.", "etc.", "nr.", "kap.", "st.", "kr.", "tkr.", "mnkr.", "milj.", "f.d.", "p.g.a.", "pga.", "ang.", "jfr.", "ev.", "s.", "tel.", "bet.", "prop.", "skr.", "dnr.", "ff.", "mfl.", "ung.", "tex.", "bla.", "vs."]
+ABBREVIATIONS = [
+    "t.ex.",
+    "bl.a.",
+    "m.fl.",
+    "m.m.",
+    "enl.",
+    "ca.",
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "sept.",
+    "okt.",
+    "nov.",
+    "dec.",
+    "resp.",
+    "inkl.",
+    "exkl.",
+    "dvs.",
+    "d.v.s.",
+    "s.k.",
+    "fr.o.m.",
+    "t.o.m.",
+    "o.s.v.",
+    "osv.",
+    "etc.",
+    "nr.",
+    "kap.",
+    "st.",
+    "kr.",
+    "tkr.",
+    "mnkr.",
+    "milj.",
+    "f.d.",
+    "p.g.a.",
+    "pga.",
+    "ang.",
+    "jfr.",
+    "ev.",
+    "s.",
+    "tel.",
+    "bet.",
+    "prop.",
+    "skr.",
+    "dnr.",
+    "ff.",
+    "mfl.",
+    "ung.",
+    "tex.",
+    "bla.",
+    "vs.",
+]
 _SENTENCE_FINAL_ABBREVIATIONS = {"osv.", "o.s.v.", "etc.", "m.m.", "m.fl.", "kr.", "tkr.", "mnkr."}
 _TERMINAL = {".", "!", "?", "…", "!?"}
 _BULLET = re.compile(r"^[•·▪◦●○■–—*-]$")
@@ -62,7 +119,8 @@ def sv_sentences(doc: Doc) -> Doc:
     starts = numpy.fromiter((1 if _starts_sentence(tokens, index) else -1 for index in range(len(tokens))),
                             dtype=numpy.int64, count=len(tokens))
     if len(tokens):
-        doc.from_array([SENT_START], starts.view(numpy.uint64))  # spaCy's own encoding of -1
+        # spaCy's own encoding of -1; one attribute takes a 1-d array, though the stub says 2-d only.
+        doc.from_array([SENT_START], starts.view(numpy.uint64))  # type: ignore[arg-type]
     return doc
 
 
@@ -197,9 +255,10 @@ def build_nlp() -> Language:
 def _new_nlp() -> Language:
     """spaCy blank Swedish with our components; abbreviations stay single tokens."""
     nlp = spacy.blank("sv")
+    tokenizer = cast(Tokenizer, nlp.tokenizer)  # a blank pipeline's tokenizer is spaCy's rule-based one
     for abbreviation in ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
-        nlp.tokenizer.add_special_case(abbreviation.capitalize(), [{"ORTH": abbreviation.capitalize()}])
+        tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
+        tokenizer.add_special_case(abbreviation.capitalize(), [{"ORTH": abbreviation.capitalize()}])
     for component in ("sv_sentences", "sv_lemmas", "sv_coordination"):
         nlp.add_pipe(component)
     return nlp

@@ -48,7 +48,8 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
+    """The newest migration's revision (alembic answers None only for a folder without migrations)."""
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 

@@ -7,9 +7,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast, overload
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import CursorResult, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from analysis.result import AnalysisResult
@@ -39,6 +39,14 @@ def attention_of(result: AnalysisResult) -> int:
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@overload
+def utc(stamp: datetime) -> datetime: ...
+
+
+@overload
+def utc(stamp: None) -> None: ...
 
 
 def utc(stamp: datetime | None) -> datetime | None:
@@ -215,10 +223,12 @@ class Repository:
                                        f"not {version}: reload it and decide again")
             review, changes = self._apply(AnalysisResult.model_validate(row.result), dict(row.review), decisions, who)
             stamp = now()
-            updated = session.execute(  # the version check again, atomically: a concurrent writer loses here
+            # The version check again, atomically: a concurrent writer loses here. (An UPDATE's result is a
+            # CursorResult, which has rowcount; Session.execute is typed with the general Result.)
+            updated = cast(CursorResult[Any], session.execute(
                 update(Analysis).where(Analysis.id == analysis_id, Analysis.review_version == version)
                 .values(review=review, review_version=version + 1, reviewed=bool(review), reviewed_by=who,
-                        reviewed_at=stamp).execution_options(synchronize_session=False))
+                        reviewed_at=stamp).execution_options(synchronize_session=False)))
             if updated.rowcount != 1:
                 raise StaleReviewError(f"analysis {analysis_id}'s review changed while saving: "
                                        "reload it and decide again")
@@ -252,8 +262,9 @@ class Repository:
         """Deletes stored texts older than ``days``; hashes and results stay. Returns how many."""
         cutoff = (at or now()) - timedelta(days=days)
         with self.store.session() as session:
-            pruned = session.execute(update(Analysis).where(Analysis.created_at < cutoff, Analysis.text.is_not(None))
-                                     .values(text=None).execution_options(synchronize_session=False))
+            pruned = cast(CursorResult[Any], session.execute(
+                update(Analysis).where(Analysis.created_at < cutoff, Analysis.text.is_not(None))
+                .values(text=None).execution_options(synchronize_session=False)))
             return pruned.rowcount or 0
 
     def reviewed_analyses(self, batch: int = 200):

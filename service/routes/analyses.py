@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
@@ -21,8 +22,10 @@ ERROR_MEANING = {400: "Malformed body (e.g. not UTF-8)", 401: "Missing or wrong 
                  422: "Invalid request, unreadable, empty or non-Swedish document, unknown region, or the input "
                       "needs more memory or time than allowed",
                  503: "Too many analyses running or waiting (see Retry-After)"}
-ERRORS = {code: {"model": Problem, "description": meaning, "content": {PROBLEM_MEDIA_TYPE: {}}}
-          for code, meaning in ERROR_MEANING.items()}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": meaning, "content": {PROBLEM_MEDIA_TYPE: {}}}
+    for code, meaning in ERROR_MEANING.items()
+}
 router = APIRouter(prefix="/v1", tags=["analyses"], dependencies=[Depends(require_api_key)], responses=ERRORS)
 
 
@@ -40,7 +43,9 @@ def _analyse_request(analyzer: Analyzer, body: AnalysisRequest) -> AnalysisResul
     raw_length = len(body.text or "") + sum(len(k) + len(v) for k, v in (body.fields or {}).items())
     if raw_length > limit:
         raise DocumentTooLargeError(f"the text has {raw_length} characters; the limit is {limit}")
-    source = analyzer.read_text(body.text) if body.text is not None else analyzer.read_fields(body.fields or {}, body.title)
+    source = (
+        analyzer.read_text(body.text) if body.text is not None else analyzer.read_fields(body.fields or {}, body.title)
+    )
     return analyzer.analyze(source, region=body.region, include_text=body.include_text)
 
 
@@ -80,8 +85,9 @@ async def analyse_file(
 ) -> Response:
     filename = Path(file.filename or "upload").name
     if Path(filename).suffix.lower() not in READERS:
-        raise UnsupportedMediaTypeError(f"unsupported file type {Path(filename).suffix or '(none)'!r}; use .txt, .pdf or .docx",
-                                        source=filename)
+        raise UnsupportedMediaTypeError(
+            f"unsupported file type {Path(filename).suffix or '(none)'!r}; use .txt, .pdf or .docx", source=filename
+        )
     data = await file.read()
     analyzer: Analyzer = request.app.state.analyzer
 

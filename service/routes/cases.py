@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
@@ -51,8 +51,10 @@ ERROR_MEANING = {
     415: "Wrong content type or file type",
     422: "Invalid request, review decision, cursor or region; unreadable, empty or non-Swedish document",
     503: "The database needs 'policyalign db upgrade'"}
-ERRORS = {code: {"model": Problem, "description": meaning, "content": {PROBLEM_MEDIA_TYPE: {}}}
-          for code, meaning in ERROR_MEANING.items()}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": meaning, "content": {PROBLEM_MEDIA_TYPE: {}}}
+    for code, meaning in ERROR_MEANING.items()
+}
 router = APIRouter(prefix="/v1", tags=["cases"], dependencies=[Depends(require_api_key)], responses=ERRORS)
 page_router = APIRouter(include_in_schema=False)
 

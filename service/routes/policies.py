@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 
 from analysis.corpus.schema import Framework
@@ -10,8 +12,10 @@ from service.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.schemas import FrameworkOut, Labels, PerspectiveInfo, PoliciesOut, PolicyItemOut, RegionOut
 from service.security import require_api_key
 
-ERRORS = {404: {"model": Problem, "description": "Unknown framework", "content": {PROBLEM_MEDIA_TYPE: {}}},
-          401: {"model": Problem, "description": "Missing or wrong API key", "content": {PROBLEM_MEDIA_TYPE: {}}}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Unknown framework", "content": {PROBLEM_MEDIA_TYPE: {}}},
+    401: {"model": Problem, "description": "Missing or wrong API key", "content": {PROBLEM_MEDIA_TYPE: {}}},
+}
 router = APIRouter(prefix="/v1", tags=["policies"], dependencies=[Depends(require_api_key)], responses=ERRORS)
 
 
