@@ -65,3 +65,13 @@ def test_decisions_are_not_asked_for_purpose(analyse_text):
             "och att projektet får påbörjas tidigast 2026-01-01 och avslutas senast 2026-12-31.\n\n"
             "Beslutsunderlag\nProjektbeskrivning.")
     assert rules_of(analyse_text, text) == set()
+
+
+def test_advance_above_limit_names_the_amount_that_exceeds_it(analyse_text):
+    """The sentence holds a small and a large amount: the message must name the large one, not the first."""
+    text = COMPLETE.format(share=40) + ("\n\nFörskott\nVi begär förskott: först 100 000 kr vid start och "
+                                        "därefter ett förskott på 450 000 kr.")
+    findings = {f.rule: f for f in analyse_text(text).findings}
+    message = findings["advance-above-limit"].message.replace("\u00a0", " ")
+    assert "450 000 kr" in message and "100 000" not in message and "400 000 kronor" in message
+    assert findings["advance-above-limit"].evidence[0].text == "450 000 kr"
