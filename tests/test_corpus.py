@@ -148,3 +148,10 @@ def test_a_broken_fact_cue_is_reported_with_file_and_line(corpus_copy):
     with pytest.raises(CorpusError) as error:
         load_corpus(corpus_copy)
     assert "facts.yaml" in str(error.value) and "invalid regular expression" in str(error.value)
+
+
+def test_a_cue_class_the_extraction_needs_cannot_be_removed(corpus_copy):
+    edit(corpus_copy / "facts.yaml", lambda t: t.replace("  funds:\n", "  paying:\n"))
+    with pytest.raises(CorpusError) as error:
+        load_corpus(corpus_copy)
+    assert "facts.yaml" in str(error.value) and "funds" in str(error.value)

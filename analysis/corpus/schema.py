@@ -276,6 +276,11 @@ class Veto(Strict):
     unless: list[CuePlace] = []
 
 
+# Cue classes the extraction reads by name (the amount's role, who pays, per-year totals); a corpus may add
+# classes freely, but these must exist.
+REQUIRED_CUES = ("granted", "requested", "ceiling", "region-body", "other-funder", "funds", "per-period")
+
+
 class FactCues(Strict):
     """policy_corpus/facts.yaml: the cue classes the fact ranker reads, and hard vetoes."""
 
@@ -284,6 +289,9 @@ class FactCues(Strict):
 
     @model_validator(mode="after")
     def _vetoes_name_known_cues(self) -> FactCues:
+        missing = [name for name in REQUIRED_CUES if name not in self.cues]
+        if missing:
+            raise ValueError(f"cue classes the extraction needs are missing: {', '.join(missing)}")
         for veto in self.vetoes:
             for place in [*veto.when, *veto.unless]:
                 if place.split("@")[0] not in self.cues:

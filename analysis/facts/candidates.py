@@ -33,12 +33,12 @@ from analysis.nlp import Sentence
 FactKind = Literal["amount", "share", "period"]
 FACT_KINDS: tuple[FactKind, ...] = ("amount", "share", "period")
 WHERE = ("near", "before", "after", "sentence", "label", "close")  # where a cue stands relative to a candidate
-CLOSE = ("near", "before", "label")
+CLOSE = ("near", "before", "label")  # "close" pools these: a label above a field value reads like words before it
 SUBJECTS = {  # interactions a linear ranker cannot learn alone: a party in the clause, then its verb
     "other_pays": ("other-funder", ("funds",)),
     "other_receives": ("other-funder", ("granted", "requested")),
     "region_pays": ("region-body", ("funds", "granted")),
-}  # "close" pools these: a label above a field value reads like words before it
+}
 NEAR_CHARS = 40
 PAIR_REACH = 3  # a period's end is among the next three dates
 PAIR_GAP_CHARS = 100
