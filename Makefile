@@ -50,7 +50,7 @@ postgres-deps:
 
 # The gates before the tests: ruff (pyproject's rules, complexity at most 12) and mypy, both clean.
 lint: $(STAMP)
-	$(BIN)/ruff check analysis service
+	$(BIN)/ruff check analysis service tests benchmarks
 	$(BIN)/mypy analysis service
 
 test: $(STAMP) lint browser-deps postgres-deps

@@ -145,7 +145,12 @@ def main() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "POLICYALIGN_EMBEDDER": args.embedder, "POLICYALIGN_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "POLICYALIGN_EMBEDDER": args.embedder,
+        "POLICYALIGN_LOG_LEVEL": "WARNING",
+    }
     server = subprocess.Popen([sys.executable, "-m", "analysis.cli", "serve", "--port", str(port), "--workers",
                                str(args.workers)], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
@@ -167,7 +172,8 @@ def main() -> None:
                 continue
             for concurrency in args.concurrency:
                 # distinct: more new documents than the run can use; a new set (seed) for every run
-                texts = fixed or distinct_documents(max(400, int(200 * args.seconds)), seed=1000 + run_number * 10 + concurrency)
+                seed = 1000 + run_number * 10 + concurrency
+                texts = fixed or distinct_documents(max(400, int(200 * args.seconds)), seed=seed)
                 if fixed:
                     asyncio.run(run(url, texts, 4, 20, 10))  # the warm case is warm
                 if use_wrk:

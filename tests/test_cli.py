@@ -96,7 +96,9 @@ def test_explain():
 
 
 def test_evaluate_reports_held_out_figures_per_set_and_pooled():
-    result = invoke("evaluate", str(DEVSET), str(DEVSET.parent / "realdev"), "--json", "--embedder", "fake", "--folds", "3")
+    result = invoke(
+        "evaluate", str(DEVSET), str(DEVSET.parent / "realdev"), "--json", "--embedder", "fake", "--folds", "3"
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert set(report["held_out"]) == {"devset", "realdev", "pooled"}

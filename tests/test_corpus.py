@@ -13,11 +13,22 @@ from analysis.errors import CorpusError, UnknownRegionError
 from tests.conftest import ROOT
 
 FACTS_IDS = {
-    "orebro-rus-2022-2030": {"naringsliv-och-entreprenorskap", "forskning-och-innovation", "kunskapslyft-och-utbildning",
-                             "kompetensforsorjning-och-matchning", "halsa-och-sjukvard",
-                             "social-sammanhallning-och-demokrati", "samhallsplanering-och-infrastruktur", "energi-och-klimat"},
-    "nationell-strategi-2021-2030": {"likvardiga-mojligheter", "kompetensforsorjning-och-kompetensutveckling",
-                                     "innovation-och-entreprenorskap", "tillganglighet-digital-och-transport"},
+    "orebro-rus-2022-2030": {
+        "naringsliv-och-entreprenorskap",
+        "forskning-och-innovation",
+        "kunskapslyft-och-utbildning",
+        "kompetensforsorjning-och-matchning",
+        "halsa-och-sjukvard",
+        "social-sammanhallning-och-demokrati",
+        "samhallsplanering-och-infrastruktur",
+        "energi-och-klimat",
+    },
+    "nationell-strategi-2021-2030": {
+        "likvardiga-mojligheter",
+        "kompetensforsorjning-och-kompetensutveckling",
+        "innovation-och-entreprenorskap",
+        "tillganglighet-digital-och-transport",
+    },
     "orebro-anslag-1-1": {"naringsliv-langsiktigt-hallbart", "eu-medfinansiering", "innovativa-samhallslosningar"},
 }
 

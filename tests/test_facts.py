@@ -28,8 +28,10 @@ def test_amount_formats(facts_of, phrase, expected):
 
 
 def test_granted_amount_in_a_decision(facts_of):
-    facts = facts_of("att Nora kommun beviljas 50 procent av projektets bokförda kostnader, dock högst 1 150 000 kronor.\n\n"
-                     "Projektets totala budget är 2 300 000 kronor. Kommunerna finansierar resterande 1 150 000 kronor.")
+    facts = facts_of(
+        "att Nora kommun beviljas 50 procent av projektets bokförda kostnader, dock högst 1 150 000 kronor.\n\n"
+        "Projektets totala budget är 2 300 000 kronor. Kommunerna finansierar resterande 1 150 000 kronor."
+    )
     assert (facts.amount_sek, facts.amount_role, facts.share_percent) == (1_150_000, "granted", 50.0)
 
 

@@ -64,8 +64,14 @@ class TestHardWrapRepair:
 
 class TestPdf:
     def test_text_and_bold_headings(self):
-        data = make_pdf([("Bakgrund", "Helvetica-Bold", 14), (SWEDISH, "Helvetica", 10),
-                         ("Syfte", "Helvetica-Bold", 14), ("Syftet är att fler små företag ska växa.", "Helvetica", 10)])
+        data = make_pdf(
+            [
+                ("Bakgrund", "Helvetica-Bold", 14),
+                (SWEDISH, "Helvetica", 10),
+                ("Syfte", "Helvetica-Bold", 14),
+                ("Syftet är att fler små företag ska växa.", "Helvetica", 10),
+            ]
+        )
         source = ingest.read_upload(data, "ansokan.pdf")
         assert source.format == "pdf"
         assert "små företag" in source.text

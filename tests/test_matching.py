@@ -72,7 +72,9 @@ def test_calibrator_roundtrip_and_monotonicity(tmp_path):
     assert loaded.version == calibrator.version
     low, high = loaded.probability("rus", _features(-1.0)), loaded.probability("rus", _features(3.0))
     assert 0 <= low < 0.5 < high <= 1
-    assert loaded.probability("unknown-kind", _features(3.0)) == pytest.approx(loaded.probability("default", _features(3.0)))
+    assert loaded.probability("unknown-kind", _features(3.0)) == pytest.approx(
+        loaded.probability("default", _features(3.0))
+    )
 
 
 def test_calibrator_refuses_a_missing_feature_and_other_features(tmp_path):

@@ -22,7 +22,9 @@ def test_absent_when_never_mentioned(status_of):
     assert out.status == "absent" and out.score == 0
 
 
-@pytest.mark.parametrize("word", ["arbetsmiljö", "innovationsmiljö", "livsmiljö", "studiemiljö", "utemiljö", "testmiljö"])
+@pytest.mark.parametrize(
+    "word", ["arbetsmiljö", "innovationsmiljö", "livsmiljö", "studiemiljö", "utemiljö", "testmiljö"]
+)
 def test_milieu_words_are_not_the_environment(status_of, word):
     out = status_of(FILLER + f"Företagen får en bättre {word} och vi mäter 20 procent högre nöjdhet.", "miljo")
     assert out.status == "absent"
@@ -57,7 +59,8 @@ def test_combined_heading_judges_each_perspective_on_its_own(analyse_text):
     result = analyse_text(
         FILLER + "Konsekvenser för miljö-, barn- och jämställdhetsperspektiven\n"
         "Branschen är starkt mansdominerad: 13 procent av de anställda är kvinnor. Projektet ska därför förlägga "
-        "utbildningarna på dagtid och följa upp deltagandet med könsuppdelad statistik. Projektledaren ansvarar för arbetet.")
+        "utbildningarna på dagtid och följa upp deltagandet med könsuppdelad statistik. Projektledaren ansvarar för arbetet."
+    )
     status = {p.id: p.status for p in result.perspectives}
     assert status["jamstalldhet"] == "present"
     assert status["miljo"] == "thin" and status["barn"] == "thin"

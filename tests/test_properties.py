@@ -44,7 +44,9 @@ def test_eu_money_is_never_the_regions_amount(analyzer, fund, eu, region, own, o
     eu_sentence = f"{fund} finansierar projektet med {spelled(eu)}."
     own_sentence = f"{region} bidrar med {spelled(own)}."
     body = " ".join([eu_sentence, own_sentence] if order else [own_sentence, eu_sentence])
-    facts = analyzer.analyze(analyzer.read_text(f"Budget\nProjektets totala budget är {spelled(eu + own)}. {body}")).facts
+    facts = analyzer.analyze(
+        analyzer.read_text(f"Budget\nProjektets totala budget är {spelled(eu + own)}. {body}")
+    ).facts
     if eu != own:
         assert facts.amount_sek != eu
 

@@ -52,7 +52,9 @@ def test_period_outside_regional_fund_limits(analyse_text):
             "Projektet genomförs från och med 1 mars 2027 till och med 31 mars 2029. "
             "Vi ansöker om 500 000 kronor från Region Örebro län.")
     assert "period-outside-limits" in rules_of(analyse_text, text)
-    assert "period-outside-limits" not in rules_of(analyse_text, text.replace("Europeiska regionala utvecklingsfonden", "kommunen"))
+    assert "period-outside-limits" not in rules_of(
+        analyse_text, text.replace("Europeiska regionala utvecklingsfonden", "kommunen")
+    )
 
 
 def test_period_in_wrong_order(analyse_text):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import base64
 import html as htmllib
 import io
@@ -127,7 +129,7 @@ def test_parquet_carries_titles_flags_and_full_results(scored, names):
 
 def test_visible_text_is_swedish_without_ids(report, corpus, scored):
     text = visible_text(report.html)
-    swedish = [open(r.path, encoding="utf-8").read() if r.path else r.text for r in scored.records]
+    swedish = [Path(r.path).read_text(encoding="utf-8") if r.path else r.text for r in scored.records]
     swedish += [s.name for s in corpus.headings.sections] + [p.name for p in corpus.perspectives.perspectives]
     words = set(re.findall(r"[\w-]+", " ".join(swedish).lower()))  # an id that is also a Swedish word is allowed
     forbidden = {i for i in corpus_ids(corpus) if i not in words} | set(ENGLISH_WORDS)

@@ -43,7 +43,9 @@ def test_analyse_fields(client):
 
 
 def test_analyse_file_upload(client):
-    pdf = make_pdf([("Syfte", "Helvetica-Bold", 14), ("Syftet är att fler små företag i länet ska exportera.", "Helvetica", 10)])
+    pdf = make_pdf(
+        [("Syfte", "Helvetica-Bold", 14), ("Syftet är att fler små företag i länet ska exportera.", "Helvetica", 10)]
+    )
     response = client.post("/v1/analyses/file", files={"file": ("ansokan.pdf", pdf, "application/pdf")},
                            data={"region": "orebro"})
     assert response.status_code == 200, response.text
@@ -82,17 +84,31 @@ def test_health_ready_metrics(client):
     assert 'policyalign_findings_total{rule="share-above-limit"}' in metrics
 
 
-@pytest.mark.parametrize(("kwargs", "status", "kind"), [
-    ({"content": b"", "headers": {"content-type": "application/json"}}, 422, "validation-error"),
-    ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, "validation-error"),
-    ({"json": {"text": 42}}, 422, "validation-error"),
-    ({"json": {"text": "a", "fields": {"a": "b"}}}, 422, "validation-error"),
-    ({"json": {"text": "Projektet stärker små företag i länet.", "region": "gotland"}}, 422, "unknown-region"),
-    ({"json": {"text": "The project will strengthen small companies in the county through advice and training."}},
-     422, "language-not-supported"),
-    ({"json": {"text": "Ett ord. " * 60_000}}, 413, "document-too-large"),
-    ({"content": b'{"text": "Hej \xff\xfe v\xe4rlden"}', "headers": {"content-type": "application/json"}}, 400, "bad-request"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "status", "kind"),
+    [
+        ({"content": b"", "headers": {"content-type": "application/json"}}, 422, "validation-error"),
+        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, "validation-error"),
+        ({"json": {"text": 42}}, 422, "validation-error"),
+        ({"json": {"text": "a", "fields": {"a": "b"}}}, 422, "validation-error"),
+        ({"json": {"text": "Projektet stärker små företag i länet.", "region": "gotland"}}, 422, "unknown-region"),
+        (
+            {
+                "json": {
+                    "text": "The project will strengthen small companies in the county through advice and training."
+                }
+            },
+            422,
+            "language-not-supported",
+        ),
+        ({"json": {"text": "Ett ord. " * 60_000}}, 413, "document-too-large"),
+        (
+            {"content": b'{"text": "Hej \xff\xfe v\xe4rlden"}', "headers": {"content-type": "application/json"}},
+            400,
+            "bad-request",
+        ),
+    ],
+)
 def test_bad_json_requests(client, kwargs, status, kind):
     assert_problem(client.post("/v1/analyses", **kwargs), status, kind)
     assert client.get("/healthz").status_code == 200

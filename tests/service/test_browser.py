@@ -21,8 +21,10 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 OUTPUT = ROOT / "test-output"
 KEY = "s3cret-key"
-EXPLICIT = ("Projektet ligger inom det prioriterade området Kompetensförsörjning och matchning. Syftet är att fler små företag i "
-            "Örebro län ska börja exportera genom rådgivning, affärsutveckling och nya kundkontakter i andra länder.")
+EXPLICIT = (
+    "Projektet ligger inom det prioriterade området Kompetensförsörjning och matchning. Syftet är att fler små företag i "
+    "Örebro län ska börja exportera genom rådgivning, affärsutveckling och nya kundkontakter i andra länder."
+)
 EMOJI = ("🚀🌍 Exportlyft 👩‍💻\n\nSyfte 🎯\nSyftet är att fler små företag i Örebro län ska börja exportera 📦. "
          "Andelen kvinnor bland deltagarna följs upp varje kvartal med könsuppdelad statistik 👩‍🔬. "
          "Vi söker 400 000 kr från Region Örebro län, vilket är 40 procent av kostnaderna 💰.")

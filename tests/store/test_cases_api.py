@@ -161,9 +161,9 @@ def test_service_refuses_an_unmigrated_database(store_settings, analyzer):
     store = Store.open(store_settings, migrate=True)
     downgrade(store.engine)
     store.close()
-    with pytest.raises(DatabaseNotMigratedError, match="policyalign db upgrade"):
-        with TestClient(create_app(store_settings, analyzer=analyzer)):
-            pass
+    with pytest.raises(DatabaseNotMigratedError, match="policyalign db upgrade"), \
+            TestClient(create_app(store_settings, analyzer=analyzer)):
+        pass
 
 
 def test_cases_page_is_served(api):

@@ -22,7 +22,7 @@ def test_migrations_upgrade_from_empty_and_downgrade(database_url):
     assert current_revision(engine) is None
     upgrade(engine)
     assert current_revision(engine) == head_revision()
-    assert TABLES <= set(inspect(engine).get_table_names())
+    assert set(inspect(engine).get_table_names()) >= TABLES
     downgrade(engine)
     assert current_revision(engine) is None
     assert not TABLES & set(inspect(engine).get_table_names())
