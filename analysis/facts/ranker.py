@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.artefacts import read_json, write_json
 from analysis.errors import ModelUnavailableError
 from analysis.facts.candidates import FACT_KINDS, FactKind
 
@@ -66,15 +67,11 @@ class FactRanker:
                     "refit it with 'policyalign models calibrate'")
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"models": {k: vars(m) for k, m in self.models.items()}, "meta": self.meta}
-        path.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_json(path, {"models": {k: vars(m) for k, m in self.models.items()}, "meta": self.meta}, indent=1)
 
     @classmethod
     def load(cls, path: Path) -> FactRanker:
-        if not path.is_file():
-            raise ModelUnavailableError(f"fact ranker not found: {path} (run 'policyalign models calibrate')")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path, "fact ranker")
         return cls({k: KindModel(**m) for k, m in data["models"].items()}, data.get("meta", {}))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.artefacts import read_json, write_json
 from analysis.errors import ModelUnavailableError
 from analysis.matching.registry import calibrator_features
 
@@ -49,16 +50,12 @@ class Calibrator:
         return 1.0 / (1.0 + math.exp(-z))
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"embedder": self.embedder, "features": list(FEATURES), "coefficients": self.coefficients,
-                   "intercepts": self.intercepts, "threshold": self.threshold, "meta": self.meta}
-        path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_json(path, {"embedder": self.embedder, "features": list(FEATURES), "coefficients": self.coefficients,
+                          "intercepts": self.intercepts, "threshold": self.threshold, "meta": self.meta}, indent=2)
 
     @classmethod
     def load(cls, path: Path) -> Calibrator:
-        if not path.is_file():
-            raise ModelUnavailableError(f"alignment calibrator not found: {path} (run 'policyalign models calibrate')")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path, "alignment calibrator")
         fitted = list(data["features"])
         if set(fitted) != set(FEATURES):  # scikit-learn's feature_names_in_ rule: same names, any order
             raise ModelUnavailableError(f"{path} was fitted on features {fitted}, the registered matchers report "

@@ -22,7 +22,7 @@ import numpy as np
 
 from analysis.corpus.schema import Framework, PolicyItem
 from analysis.document import Document
-from analysis.errors import ModelUnavailableError
+from analysis.artefacts import read_json, write_json
 from analysis.matching.base import ItemScore
 from analysis.matching.registry import register
 from analysis.nlp import phrase_lemmas
@@ -88,15 +88,12 @@ class SupervisedModel:
         return f"supervised-{digest.hexdigest()[:10]}"
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"frameworks": {k: vars(m) for k, m in self.frameworks.items()}, "meta": self.meta}
-        path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+        write_json(path, {"frameworks": {k: vars(m) for k, m in self.frameworks.items()}, "meta": self.meta},
+                   indent=None)
 
     @classmethod
     def load(cls, path: Path) -> SupervisedModel:
-        if not path.is_file():
-            raise ModelUnavailableError(f"supervised matcher not found: {path} (run 'policyalign models calibrate')")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path, "supervised matcher")
         return cls({k: FrameworkModel(**m) for k, m in data["frameworks"].items()}, data.get("meta", {}))
 
 
