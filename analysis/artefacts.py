@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,3 +27,11 @@ def read_json(path: Path, what: str) -> dict[str, Any]:
         raise ModelUnavailableError(f"{what} not found: {path} ({REFIT})")
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def content_version(prefix: str, payload: object, blobs: Iterable[bytes] = ()) -> str:
+    """A version that changes exactly when the fitted numbers change: prefix + hash of the content."""
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode())
+    for blob in blobs:
+        digest.update(blob)
+    return f"{prefix}-{digest.hexdigest()[:10]}"

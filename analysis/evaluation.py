@@ -25,7 +25,7 @@ from typing import Any
 from analysis.corpus.schema import Framework
 from analysis.document import Document
 from analysis.errors import PolicyAlignError
-from analysis.facts import facts_from, vetoed
+from analysis.facts import facts_from
 from analysis.facts.candidates import FACT_KINDS, Candidate, FactKind
 from analysis.facts.ranker import FactRanker, Sample, fit_fact_ranker
 from analysis.ingest import SourceText
@@ -263,11 +263,7 @@ class Prediction:
 def predict(analyzer: Analyzer, p: Prepared, frameworks: list[Framework], calibrator: Calibrator,
             ranker: FactRanker) -> Prediction:
     rankings = {fw.id: rank(p.features[fw.id], calibrator, fw.kind) for fw in frameworks}
-    vetoes = analyzer.facts.vetoes
-    scored = {kind: sorted(((0.0 if vetoed(c, vetoes) else ranker.probability(kind, c.features), c) for c in cs),
-                           key=lambda pc: (-pc[0], pc[1].start))
-              for kind, cs in p.candidates.items()}
-    facts = facts_from(p.document, scored, ranker)
+    facts = facts_from(p.document, analyzer.facts.score(p.candidates, ranker), ranker)
     findings = [f.rule for f in analyzer.rules.evaluate(p.document, facts)]
     return Prediction(rankings, facts, findings=findings)
 

@@ -33,12 +33,14 @@ class FactExtractor:
 
     def scored(self, document: Document) -> dict[FactKind, list[tuple[float, Candidate]]]:
         """Every candidate with its probability, best first."""
-        out = {}
-        for kind, candidates in self.generator.generate(document).items():
-            scored = [(0.0 if vetoed(c, self.vetoes) else self.ranker.probability(kind, c.features), c)
-                      for c in candidates]
-            out[kind] = sorted(scored, key=lambda pc: (-pc[0], pc[1].start))
-        return out
+        return self.score(self.generator.generate(document), self.ranker)
+
+    def score(self, candidates: dict[FactKind, list[Candidate]],
+              ranker: FactRanker) -> dict[FactKind, list[tuple[float, Candidate]]]:
+        """Probabilities from `ranker` (evaluation passes a held-out one); a vetoed candidate gets 0."""
+        return {kind: sorted(((0.0 if vetoed(c, self.vetoes) else ranker.probability(kind, c.features), c)
+                              for c in found), key=lambda pc: (-pc[0], pc[1].start))
+                for kind, found in candidates.items()}
 
     def extract(self, document: Document) -> Facts:
         return facts_from(document, self.scored(document), self.ranker)

@@ -9,8 +9,6 @@ the next refit.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.artefacts import read_json, write_json
+from analysis.artefacts import content_version, read_json, write_json
 from analysis.errors import ModelUnavailableError
 from analysis.facts.candidates import FACT_KINDS, FactKind
 
@@ -45,10 +43,8 @@ class FactRanker:
 
     @property
     def version(self) -> str:
-        payload = json.dumps({k: [m.features, m.coefficients, m.intercept, m.threshold]
-                              for k, m in self.models.items()},
-                             sort_keys=True)
-        return f"fact-ranker-{hashlib.sha256(payload.encode()).hexdigest()[:10]}"
+        return content_version("fact-ranker", {k: [m.features, m.coefficients, m.intercept, m.threshold]
+                                               for k, m in self.models.items()})
 
     def probability(self, kind: FactKind, features: dict[str, float]) -> float:
         """0 for a kind the ranker was never fitted on (an unfitted ranker reports no facts)."""

@@ -6,15 +6,13 @@ loadable without scikit-learn, versioned by their content hash.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from analysis.artefacts import read_json, write_json
+from analysis.artefacts import content_version, read_json, write_json
 from analysis.errors import ModelUnavailableError
 from analysis.matching.registry import calibrator_features
 
@@ -41,8 +39,7 @@ class Calibrator:
 
     @property
     def version(self) -> str:
-        payload = json.dumps([self.coefficients, self.intercepts, self.threshold], sort_keys=True)
-        return f"calibrator-{self.embedder}-{hashlib.sha256(payload.encode()).hexdigest()[:10]}"
+        return content_version(f"calibrator-{self.embedder}", [self.coefficients, self.intercepts, self.threshold])
 
     def probability(self, kind: str, features: dict[str, float]) -> float:
         key = kind if kind in self.coefficients else "default"

@@ -9,8 +9,6 @@ run time. Its probability is one more feature for the calibrator.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -22,7 +20,7 @@ import numpy as np
 
 from analysis.corpus.schema import Framework, PolicyItem
 from analysis.document import Document
-from analysis.artefacts import read_json, write_json
+from analysis.artefacts import content_version, read_json, write_json
 from analysis.matching.base import ItemScore
 from analysis.matching.registry import register
 from analysis.nlp import phrase_lemmas
@@ -80,12 +78,10 @@ class SupervisedModel:
 
     @property
     def version(self) -> str:
-        payload = json.dumps({k: [m.classes, m.intercepts, len(m.terms)] for k, m in self.frameworks.items()},
-                             sort_keys=True)
-        digest = hashlib.sha256(payload.encode())
-        for model in self.frameworks.values():
-            digest.update(np.asarray(model.coefficients, dtype=np.float32).tobytes())
-        return f"supervised-{digest.hexdigest()[:10]}"
+        models = self.frameworks.values()
+        return content_version("supervised",
+                               {k: [m.classes, m.intercepts, len(m.terms)] for k, m in self.frameworks.items()},
+                               (np.asarray(m.coefficients, dtype=np.float32).tobytes() for m in models))
 
     def save(self, path: Path) -> None:
         write_json(path, {"frameworks": {k: vars(m) for k, m in self.frameworks.items()}, "meta": self.meta},
