@@ -1,4 +1,4 @@
-"""The ``policyalign`` command line: analyse, explain, evaluate, corpus, models, serve, score, report."""
+"""The ``policyalign`` command line: analyze, explain, evaluate, corpus, models, serve, score, report."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def analyze(
     embedder: EmbedderOption = None,
     corpus: CorpusOption = None,
 ) -> None:
-    """Analyse documents: sections, policy matches, perspectives, facts and findings."""
+    """Analyze documents: sections, policy matches, perspectives, facts and findings."""
     from analysis.report import render_text
 
     analyzer = _analyzer(embedder, corpus)

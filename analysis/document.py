@@ -1,4 +1,4 @@
-"""The analysed document: normalised text, sections and sentences, shared by all analysers."""
+"""The analyzed document: normalised text, sections and sentences, shared by all analyzers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from analysis.sections import Section
 
 @dataclass
 class Document:
-    """Everything the analysers read. Built once by the pipeline; analysers never mutate it."""
+    """Everything the analyzers read. Built once by the pipeline; analyzers never mutate it."""
 
     id: str
     source: str | None

@@ -142,7 +142,7 @@ def prepare_all(analyzer: Analyzer, labelled: Sequence[Labelled], region: str | 
             p.features[framework.id] = {i: {**lexical[i], **semantic[i]} for i in lexical}
         p.lemmas = document_lemmas(p.document)
         p.candidates = analyzer.facts.generator.generate(p.document)
-        p.perspectives = analyzer.perspectives.analyse(p.document)
+        p.perspectives = analyzer.perspectives.analyze(p.document)
     return prepared
 
 

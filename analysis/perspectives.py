@@ -68,7 +68,7 @@ class PerspectiveAnalyzer:
             [(re.compile(f.pattern, re.IGNORECASE), f.note) for f in perspective.false_friends if f.pattern],
         )
 
-    def analyse(self, document: Document) -> list[PerspectiveOut]:
+    def analyze(self, document: Document) -> list[PerspectiveOut]:
         mentions = {c.perspective.id: self._mentions(c, document) for c in self._compiled}
         return [self._judge(c, document, self._scope(c, document, mentions)) for c in self._compiled]
 

@@ -174,7 +174,7 @@ class Analyzer:
             for rank, (item, score, explicit) in enumerate(ranked, start=1)
         ]
 
-    def analyse_document(self, document: Document, region: str | None = None,
+    def analyze_document(self, document: Document, region: str | None = None,
                          include_text: bool = False) -> AnalysisResult:
         if document.vectors is None:
             self.embed([document])
@@ -204,7 +204,7 @@ class Analyzer:
                 text=document.text if include_text else None,
             ),
             alignments=alignments,
-            perspectives=self.perspectives.analyse(document),
+            perspectives=self.perspectives.analyze(document),
             facts=facts,
             findings=self.rules.evaluate(document, facts),
             versions=self.versions(region_id),
@@ -213,7 +213,7 @@ class Analyzer:
     def analyze(self, source: SourceText, region: str | None = None, include_text: bool = False,
                 document_id: str | None = None) -> AnalysisResult:
         """The core entry point: one normalised source in, the result contract out."""
-        return self.analyse_document(self.prepare(source, document_id), region, include_text)
+        return self.analyze_document(self.prepare(source, document_id), region, include_text)
 
     def versions(self, region: str) -> Versions:
         return Versions(software=software_version(), corpus=self.corpus.version, region=region,

@@ -30,7 +30,7 @@ class Evidence(Contract):
     start: int = Field(ge=0, description="First code point of the span in document.text (code points, not UTF-16)")
     end: int = Field(ge=0, description="Code point just after the span (end exclusive)")
     score: float = Field(description="How strongly this span supports the finding (0–1)")
-    source: str = Field(description="The matcher or analyser that found it, e.g. 'lexical', 'semantic', 'facts'")
+    source: str = Field(description="The matcher or analyzer that found it, e.g. 'lexical', 'semantic', 'facts'")
 
 
 class SectionOut(Contract):

@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     models_dir: Path = PROJECT_ROOT / "models"
     region: str | None = Field(default=None, description="Default region; None means the corpus's default_region")
     embedder: Literal["static-sv", "e5-small", "fake"] = "static-sv"
-    max_text_chars: int = Field(default=400_000, gt=0, description="Longest normalised text analysed")
+    max_text_chars: int = Field(default=400_000, gt=0, description="Longest normalised text analyzed")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_batch_items: int = Field(default=32, gt=0)
     analysis_threads: int = Field(default=2, gt=0, description="Analyses run at once per worker (CPU-bound)")

@@ -53,7 +53,7 @@ def batched_vs_loop(texts: list[str]) -> tuple[float, float]:
         documents = [analyzer.prepare(analyzer.read_text(text)) for text in chunk[:16]]
         analyzer.embed(documents)
         for document in documents:
-            analyzer.analyse_document(document).model_dump(mode="json")
+            analyzer.analyze_document(document).model_dump(mode="json")
         t1 = time.process_time()
         for text in chunk[16:]:
             analyzer.analyze(analyzer.read_text(text)).model_dump(mode="json")

@@ -2,7 +2,7 @@
 the service and bulk share (``Analyzer.read_path`` / ``read_text`` + ``analyze``).
 
 Each probe runs in a fresh process; a sampler records the peak RSS of every process in its tree
-(the analyser and any parsing child). A probe gets ``--timeout`` seconds and ``--memory-gb`` of
+(the analyzer and any parsing child). A probe gets ``--timeout`` seconds and ``--memory-gb`` of
 address space, so measuring the old code cannot take the machine down.
 
     python benchmarks/hostile_inputs.py                      # this checkout

@@ -1,6 +1,6 @@
 """Benchmark (not a test): analysis time per document, unseen first, then warm; where the time goes.
 
-A fresh Analyzer (after its own warm-up, as a service worker starts) analyses
+A fresh Analyzer (after its own warm-up, as a service worker starts) analyzes
 ``--documents`` distinct documents once each: the *unseen* case, every word new
 to the caches the first time it appears. Then the same documents again: the
 *warm* case, which is all a benchmark repeating a few texts ever measures.
@@ -41,7 +41,7 @@ def one_pass(analyzer: Analyzer, texts: list[str]) -> dict[str, list[float]]:
             analyzer.align(document, framework)
         t3 = clock()
         facts = extract_facts(document)
-        analyzer.perspectives.analyse(document)
+        analyzer.perspectives.analyze(document)
         analyzer.rules.evaluate(document, facts)
         analyzer.versions(analyzer.corpus.manifest.default_region)
         t4 = clock()

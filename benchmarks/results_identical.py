@@ -2,7 +2,7 @@
 
 ``--save DIR`` writes one JSON file per labelled text (tests/data/devset, devset2,
 realdev; the versions block left out, the normalised text included); ``--compare
-DIR`` analyses again and lists every text whose JSON differs. A speed change
+DIR`` analyzes again and lists every text whose JSON differs. A speed change
 must leave every file identical.
 Usage: python benchmarks/results_identical.py --save /tmp/before; … --compare /tmp/before
 """

@@ -45,7 +45,7 @@ def _stored_example(schema: dict[str, Any], _model: type) -> None:
 
 
 class CaseIn(BaseModel):
-    """A new case (ärende): one application, identified by its diarienummer, analysed once or several times."""
+    """A new case (ärende): one application, identified by its diarienummer, analyzed once or several times."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CASE_EXAMPLE]})
 

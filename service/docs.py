@@ -89,11 +89,11 @@ def finish(schema: dict, settings: Settings) -> dict:
     models["BatchEntry"]["properties"]["text"]["maxLength"] = settings.max_text_chars
     models["BatchRequest"]["properties"]["items"]["maxItems"] = settings.max_batch_items
     models["AnalysisResult"]["examples"] = [result_example()]
-    _name_upload(schema, "/v1/analyses/file", "FileUpload", "A PDF, DOCX or TXT file and the region to analyse it for",
+    _name_upload(schema, "/v1/analyses/file", "FileUpload", "A PDF, DOCX or TXT file and the region to analyze it for",
                  {"file": "(binary) ansokan.pdf", "region": "orebro", "include_text": False})
     if "/v1/cases/{case_id}/analyses/file" in schema["paths"]:
         _name_upload(schema, "/v1/cases/{case_id}/analyses/file", "CaseFileUpload",
-                     "A PDF, DOCX or TXT file to analyse and store in the case, and the region if not the case's",
+                     "A PDF, DOCX or TXT file to analyze and store in the case, and the region if not the case's",
                      {"file": "(binary) komplettering-2026-11-30.pdf", "region": "orebro"})
     for unused in ("HTTPValidationError", "ValidationError"):  # 422s are problem+json, not FastAPI's default
         models.pop(unused, None)

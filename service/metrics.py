@@ -7,6 +7,8 @@ import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from analysis.result import AnalysisResult
+
 log = logging.getLogger("policyalign.service")
 
 
@@ -28,6 +30,15 @@ class Metrics:
         self.findings = Counter("policyalign_findings", "Rule findings reported", ["rule"], registry=self.registry)
         self.perspectives = Counter("policyalign_perspective_statuses", "Perspective statuses reported",
                                     ["perspective", "status"], registry=self.registry)
+
+    def record_analysis(self, result: AnalysisResult | None) -> None:
+        """One analysis's outcome: ok or error, and the findings and perspective statuses it reported."""
+        self.analyses.labels("ok" if result else "error").inc()
+        if result:
+            for finding in result.findings:
+                self.findings.labels(finding.rule).inc()
+            for perspective in result.perspectives:
+                self.perspectives.labels(perspective.id, perspective.status).inc()
 
 
 class ObserveRequests:

@@ -47,7 +47,7 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "validation-error": ("The request is not valid", "A field is missing, wrong or over a limit; see 'errors'."),
     "unreadable-document": ("The document cannot be read", "Corrupt, encrypted or not the format its name says."),
     "empty-document": ("The document is empty", "No text worth analysing (e.g. a scanned PDF without a text layer)."),
-    "language-not-supported": ("Language not supported", "Only Swedish texts are analysed."),
+    "language-not-supported": ("Language not supported", "Only Swedish texts are analyzed."),
     "document-too-large": ("The text is too long", "The text exceeds POLICYALIGN_MAX_TEXT_CHARS code points."),
     "too-many-items": ("Too many items", "A batch holds more items than POLICYALIGN_MAX_BATCH_ITEMS."),
     "unknown-region": ("Unknown region", "The region id is not in the corpus; GET /v1/policies lists the regions."),
@@ -56,7 +56,7 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "A model is not available",
         "A model artefact is missing; models never download at run time.",
     ),
-    "invalid-corpus": ("The policy corpus is invalid", "The corpus failed validation; the service cannot analyse."),
+    "invalid-corpus": ("The policy corpus is invalid", "The corpus failed validation; the service cannot analyze."),
     "internal-error": ("Internal error", "An unexpected error; it is logged with the request id."),
     "conflict": ("Conflict", "The request conflicts with the stored state."),
     "stale-version": (

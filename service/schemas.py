@@ -78,7 +78,7 @@ class BatchEntry(AnalysisRequest):
 
 
 class BatchRequest(BaseModel):
-    """Several short texts analysed in order in one call; each item succeeds or fails on its own."""
+    """Several short texts analyzed in order in one call; each item succeeds or fails on its own."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"items": [{"ref": "A-1", "text": "Syftet är att fler unga ska välja en utbildning inom tech."},
@@ -143,7 +143,7 @@ class FrameworkOut(BaseModel):
 
 
 class RegionOut(BaseModel):
-    """A region the service can analyse for."""
+    """A region the service can analyze for."""
 
     id: str = Field(description="Region id for the `region` request field")
     name: str = Field(description="Swedish name")

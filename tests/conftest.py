@@ -1,4 +1,4 @@
-"""Shared fixtures: tiny documents made on the fly, one analyser per session (fake embedder)."""
+"""Shared fixtures: tiny documents made on the fly, one analyzer per session (fake embedder)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def static_analyzer():
 
 
 @pytest.fixture()
-def analyse_text(analyzer):
+def analyze_text(analyzer):
     def run(text: str, **kwargs):
         return analyzer.analyze(analyzer.read_text(text), **kwargs)
 

@@ -140,8 +140,8 @@ def test_adding_an_area_is_a_data_change(corpus_copy, analyzer):
     assert items[0].item == "kultur-och-fritid"
 
 
-def test_second_region_is_selectable(analyse_text):
-    result = analyse_text("Projektet ska stärka konkurrenskraften i länets företag genom export och innovation.",
+def test_second_region_is_selectable(analyze_text):
+    result = analyze_text("Projektet ska stärka konkurrenskraften i länets företag genom export och innovation.",
                           region="varmland")
     assert {a.framework for a in result.alignments} == {"varmland-rus-2021-2040", "nationell-strategi-2021-2030"}
     assert result.versions.region == "varmland"

@@ -115,8 +115,8 @@ def test_more_period_spellings(facts_of, text, start, end):
 THIRD_REGION = "Region Gävleborg medfinansierar projektet med 500 000 kronor, vilket är 30 procent av kostnaderna."
 
 
-def test_a_region_the_corpus_does_not_know_still_gets_its_facts(analyse_text):
-    result = analyse_text(THIRD_REGION)
+def test_a_region_the_corpus_does_not_know_still_gets_its_facts(analyze_text):
+    result = analyze_text(THIRD_REGION)
     assert (result.facts.amount_sek, result.facts.share_percent) == (500_000, 30.0)
     assert "budget-missing" not in {f.rule for f in result.findings}
 

@@ -1,6 +1,6 @@
 """Analysis time grows linearly with the text for every shape of input (ratios, never absolute times).
 
-Each worst-case shape is analysed at 1× and 10× its size; a linear pipeline
+Each worst-case shape is analyzed at 1× and 10× its size; a linear pipeline
 takes about 10× as long, a quadratic path about 100×. The bound (25×) is
 generous because the machine is shared and small inputs carry fixed costs.
 Per-call caches are cleared before each timing so both sizes pay for new words.

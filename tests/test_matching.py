@@ -132,8 +132,8 @@ def test_seed_top_items_with_the_default_model(static_analyzer):
     assert result.versions.models["embedder"].startswith("static-sv:")
 
 
-def test_named_priority_outranks_inference_and_even_marks_secondary(analyse_text):
-    result = analyse_text(
+def test_named_priority_outranks_inference_and_even_marks_secondary(analyze_text):
+    result = analyze_text(
         "Projektet genomförs inom det prioriterade området Kompetensförsörjning och matchning och stärker även "
         "området Näringsliv och entreprenörskap. Företagen får rådgivning, export och kluster för att växa.")
     rus = [a for a in result.alignments if a.framework == "orebro-rus-2022-2030"]

@@ -6,9 +6,9 @@ import pytest
 
 
 @pytest.fixture()
-def status_of(analyse_text):
+def status_of(analyze_text):
     def run(text: str, perspective: str):
-        result = analyse_text(text)
+        result = analyze_text(text)
         return next(p for p in result.perspectives if p.id == perspective)
 
     return run
@@ -55,8 +55,8 @@ def test_intent_only_is_thin(status_of):
     assert out.status == "thin"
 
 
-def test_combined_heading_judges_each_perspective_on_its_own(analyse_text):
-    result = analyse_text(
+def test_combined_heading_judges_each_perspective_on_its_own(analyze_text):
+    result = analyze_text(
         FILLER + "Konsekvenser för miljö-, barn- och jämställdhetsperspektiven\n"
         "Branschen är starkt mansdominerad: 13 procent av de anställda är kvinnor. Projektet ska därför förlägga "
         "utbildningarna på dagtid och följa upp deltagandet med könsuppdelad statistik. Projektledaren ansvarar för arbetet."
@@ -91,9 +91,9 @@ def test_children_present_with_participation_and_follow_up(status_of):
     assert out.status == "present"
 
 
-def test_evidence_quotes_the_text(analyse_text):
+def test_evidence_quotes_the_text(analyze_text):
     text = FILLER + "Jämställdhet\nProjektet ska beakta jämställdhet."
-    result = analyse_text(text, include_text=True)
+    result = analyze_text(text, include_text=True)
     perspective = next(p for p in result.perspectives if p.id == "jamstalldhet")
     for evidence in perspective.evidence:
         assert result.document.text[evidence.start : evidence.end] == evidence.text

@@ -1,6 +1,6 @@
 """Which documents an analyst should open first, and why, in Swedish.
 
-Order: documents with an error finding (or that could not be analysed), then those where a required
+Order: documents with an error finding (or that could not be analyzed), then those where a required
 perspective is absent, then thin, then those the tool was unsure about, then warnings and sanity flags;
 within a group, more problems first.
 """

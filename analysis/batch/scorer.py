@@ -1,4 +1,4 @@
-"""The per-worker scorer: loads the analyser once, turns a batch of records into rows.
+"""The per-worker scorer: loads the analyzer once, turns a batch of records into rows.
 
 Shared by the local process pool and Ray actors. Sentence embedding runs
 once per batch across all its documents; a document that fails at any
@@ -59,7 +59,7 @@ class Scorer:
         for index, document in documents.items():
             record = records[index]
             try:
-                result = self.analyzer.analyse_document(document, self.region)
+                result = self.analyzer.analyze_document(document, self.region)
                 rows[index] = ok_row(record.id, record.source, result.model_dump(mode="json"), self.kinds,
                                      document_title(document))
             except Exception as error:

@@ -213,7 +213,7 @@ def term_keys(word: str) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A token as the analysers see it: offsets into the normalised text, lemma and match keys."""
+    """A token as the analyzers see it: offsets into the normalised text, lemma and match keys."""
 
     text: str
     start: int

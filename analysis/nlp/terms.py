@@ -1,4 +1,4 @@
-"""Find vocabulary terms in sentences: lemma-, compound- and phrase-aware, shared by every analyser."""
+"""Find vocabulary terms in sentences: lemma-, compound- and phrase-aware, shared by every analyzer."""
 
 from __future__ import annotations
 

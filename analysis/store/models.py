@@ -49,7 +49,7 @@ class Case(Base):
 
 
 class Analysis(Base):
-    """One analysed document of a case, with the officer's review of it (versioned for concurrent edits)."""
+    """One analyzed document of a case, with the officer's review of it (versioned for concurrent edits)."""
 
     __tablename__ = "analyses"
 

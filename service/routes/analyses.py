@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
-from analysis.errors import DocumentTooLargeError, PolicyAlignError, UnsupportedMediaTypeError
-from analysis.ingest import READERS
+from analysis.errors import PolicyAlignError
 from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult
+from service.analyzing import analyze_counted, analyze_request, upload_name
 from service.limits import run_analysis
 from service.problems import PROBLEM_MEDIA_TYPE, Problem, ServiceProblem, problem_of
 from service.schemas import AnalysisRequest, BatchItem, BatchRequest, BatchResponse
@@ -37,71 +36,40 @@ def require_json(request: Request) -> None:
                              f"send 'Content-Type: application/json' (got {media_type[:100] or 'none'!r})")
 
 
-def _analyse_request(analyzer: Analyzer, body: AnalysisRequest) -> AnalysisResult:
-    """Runs in a worker thread: CPU-bound work never blocks the event loop (/healthz keeps answering)."""
-    limit = analyzer.settings.max_text_chars
-    raw_length = len(body.text or "") + sum(len(k) + len(v) for k, v in (body.fields or {}).items())
-    if raw_length > limit:
-        raise DocumentTooLargeError(f"the text has {raw_length} characters; the limit is {limit}")
-    source = (
-        analyzer.read_text(body.text) if body.text is not None else analyzer.read_fields(body.fields or {}, body.title)
-    )
-    return analyzer.analyze(source, region=body.region, include_text=body.include_text)
-
-
-def _record(request: Request, result: AnalysisResult | None) -> None:
-    metrics = request.app.state.metrics
-    metrics.analyses.labels("ok" if result else "error").inc()
-    if result:
-        for finding in result.findings:
-            metrics.findings.labels(finding.rule).inc()
-        for perspective in result.perspectives:
-            metrics.perspectives.labels(perspective.id, perspective.status).inc()
-
-
-async def _run(request: Request, function, *args) -> Response:
-    try:
-        result = await run_analysis(request, function, *args)
-    except PolicyAlignError:
-        _record(request, None)
-        raise
-    _record(request, result)
+async def _respond(request: Request, function, *args) -> Response:
+    result = await analyze_counted(request, function, *args)
     # The result is already a validated AnalysisResult: serialise it once instead of re-validating it.
     return Response(result.model_dump_json(), media_type="application/json")
 
 
-@router.post("/analyses", response_model=AnalysisResult, summary="Analyse a text or intake-form fields",
+@router.post("/analyses", response_model=AnalysisResult, summary="Analyze a text or intake-form fields",
              dependencies=[Depends(require_json)])
-async def analyse(request: Request, body: AnalysisRequest) -> Response:
-    return await _run(request, _analyse_request, request.app.state.analyzer, body)
+async def analyze(request: Request, body: AnalysisRequest) -> Response:
+    return await _respond(request, analyze_request, request.app.state.analyzer, body)
 
 
-@router.post("/analyses/file", response_model=AnalysisResult, summary="Analyse an uploaded PDF, DOCX or TXT file")
-async def analyse_file(
+@router.post("/analyses/file", response_model=AnalysisResult, summary="Analyze an uploaded PDF, DOCX or TXT file")
+async def analyze_file(
     request: Request,
     file: UploadFile = File(description="PDF, DOCX or plain-text file"),
     region: str | None = Form(default=None, max_length=100, description="Region id (default: the corpus's)"),
     include_text: bool = Form(default=False, description="Return the normalised text that offsets refer to"),
 ) -> Response:
-    filename = Path(file.filename or "upload").name
-    if Path(filename).suffix.lower() not in READERS:
-        raise UnsupportedMediaTypeError(
-            f"unsupported file type {Path(filename).suffix or '(none)'!r}; use .txt, .pdf or .docx", source=filename
-        )
+    filename = upload_name(file.filename)
     data = await file.read()
     analyzer: Analyzer = request.app.state.analyzer
 
     def work() -> AnalysisResult:
         return analyzer.analyze(analyzer.read_upload(data, filename), region=region, include_text=include_text)
 
-    return await _run(request, work)
+    return await _respond(request, work)
 
 
-@router.post("/analyses/batch", response_model=BatchResponse, summary="Analyse several short texts in one call",
+@router.post("/analyses/batch", response_model=BatchResponse, summary="Analyze several short texts in one call",
              dependencies=[Depends(require_json)],
              responses={207: {"model": BatchResponse, "description": "Multi-Status: at least one item failed; each "
                               "item carries its own status and problem"}})
-async def analyse_batch(request: Request, body: BatchRequest) -> Response:
+async def analyze_batch(request: Request, body: BatchRequest) -> Response:
     """200 when every item succeeded; 207 Multi-Status when any failed (each item says how)."""
     analyzer: Analyzer = request.app.state.analyzer
     limit = analyzer.settings.max_batch_items
@@ -112,14 +80,14 @@ async def analyse_batch(request: Request, body: BatchRequest) -> Response:
         out = []
         for index, item in enumerate(body.items):
             try:
-                out.append(BatchItem(index=index, ref=item.ref, status="ok", result=_analyse_request(analyzer, item)))
+                out.append(BatchItem(index=index, ref=item.ref, status="ok", result=analyze_request(analyzer, item)))
             except PolicyAlignError as error:
                 out.append(BatchItem(index=index, ref=item.ref, status="error", error=problem_of(error, request)))
         return out
 
     items = await run_analysis(request, work)
     for item in items:
-        _record(request, item.result)
+        request.app.state.metrics.record_analysis(item.result)
     status = 200 if all(item.status == "ok" for item in items) else 207
     return Response(BatchResponse(results=items).model_dump_json(), status_code=status,
                     media_type="application/json")

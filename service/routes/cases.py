@@ -17,8 +17,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from analysis.compare import Comparison, compare
-from analysis.errors import UnsupportedMediaTypeError
-from analysis.ingest import READERS
 from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult
 from analysis.store.errors import CaseNotFoundError
@@ -37,7 +35,7 @@ from service.case_schemas import (
     StoredAnalysis,
 )
 from service.problems import PROBLEM_MEDIA_TYPE, Problem
-from service.routes.analyses import _analyse_request, _record
+from service.analyzing import analyze_counted, analyze_request, upload_name
 from service.schemas import AnalysisRequest
 from service.security import require_api_key
 
@@ -128,12 +126,7 @@ async def patch_case(case_id: CaseId, body: CasePatch, repo: Repo) -> CaseOut:
 async def _store(request: Request, repo: Repository, case_id: int, user: str, work,
                  input_name: str | None) -> Response:
     case, _ = await _db(repo.get_case, case_id)  # 404 before spending CPU on the analysis
-    try:
-        result: AnalysisResult = await to_thread.run_sync(work, case.region, limiter=request.app.state.limiter)
-    except Exception:
-        _record(request, None)
-        raise
-    _record(request, result)
+    result = await analyze_counted(request, work, case.region)
     analysis = await _db(repo.add_analysis, case_id, result, text=result.document.text or "", created_by=user,
                          input_name=input_name)
     body = StoredAnalysis.of(analysis).model_dump_json()
@@ -148,27 +141,24 @@ def _with_text(body: AnalysisRequest, case_region: str | None) -> AnalysisReques
 
 
 @router.post("/cases/{case_id}/analyses", response_model=StoredAnalysis, status_code=201,
-             summary="Analyse a text or form fields and store it in the case")
+             summary="Analyze a text or form fields and store it in the case")
 async def add_analysis(case_id: CaseId, body: AnalysisRequest, request: Request, repo: Repo, user: User) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
     name = body.title if body.fields is not None else None
 
     def work(case_region: str | None) -> AnalysisResult:
-        return _analyse_request(analyzer, _with_text(body, case_region))
+        return analyze_request(analyzer, _with_text(body, case_region))
 
     return await _store(request, repo, case_id, user, work, name)
 
 
 @router.post("/cases/{case_id}/analyses/file", response_model=StoredAnalysis, status_code=201,
-             summary="Analyse an uploaded PDF, DOCX or TXT file and store it in the case")
+             summary="Analyze an uploaded PDF, DOCX or TXT file and store it in the case")
 async def add_analysis_file(case_id: CaseId, request: Request, repo: Repo, user: User,
                             file: Annotated[UploadFile, File(description="PDF, DOCX or plain-text file")],
                             region: Annotated[str | None, Form(max_length=100, description="Region id; default: the "
                                                                "case's region")] = None) -> Response:
-    filename = Path(file.filename or "upload").name
-    if Path(filename).suffix.lower() not in READERS:
-        raise UnsupportedMediaTypeError(f"unsupported file type {Path(filename).suffix or '(none)'!r}; "
-                                        "use .txt, .pdf or .docx", source=filename)
+    filename = upload_name(file.filename)
     data = await file.read()
     analyzer: Analyzer = request.app.state.analyzer
 

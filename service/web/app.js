@@ -157,7 +157,7 @@ function request() {
   };
 }
 
-async function analyse(event) {
+async function analyze(event) {
   event.preventDefault();
   clearResults();
   if (!chosenFile() && !$("text").value.trim()) {
@@ -460,7 +460,7 @@ async function copySection(event) {
   }
 }
 
-$("analysis-form").addEventListener("submit", analyse);
+$("analysis-form").addEventListener("submit", analyze);
 $("file").addEventListener("change", inputChanged);
 $("text").addEventListener("input", clearResults);
 $("remove-file").addEventListener("click", removeFile);

@@ -146,7 +146,7 @@ async function addAnalysis(event) {
   const file = $("file").files[0];
   const text = $("text").value;
   if (!file && !text.trim()) { showError("Klistra in en text eller välj en fil."); return; }
-  $("analyse").disabled = true;
+  $("analyze").disabled = true;
   say("Analyserar …");
   try {
     let stored;
@@ -165,7 +165,7 @@ async function addAnalysis(event) {
     say(`Analys ${stored.id} sparad.`);
     $("analysis-heading").focus();
   } catch (error) { showError(error); say(""); }
-  finally { $("analyse").disabled = false; }
+  finally { $("analyze").disabled = false; }
 }
 
 async function openAnalysis(analysisId, focus = true) {

@@ -1,4 +1,4 @@
-"""The cases page in headless Chromium: an officer creates a case, analyses the seed, corrects it, reloads,
+"""The cases page in headless Chromium: an officer creates a case, analyzes the seed, corrects it, reloads,
 downloads the memo and compares with a komplettering; the feedback export of that review then scores."""
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def test_officer_reviews_a_case_and_gets_the_memo(cases_server, chrome, download
     _wait(chrome, lambda d: "Tech-kluster" in d.find_element(By.ID, "case-heading").text)
 
     chrome.find_element(By.ID, "file").send_keys(str(SEED))
-    chrome.find_element(By.ID, "analyse").click()
+    chrome.find_element(By.ID, "analyze").click()
     _wait(chrome, lambda d: len(_review_rows(d)) > 5)
     assert "Näringsliv och entreprenörskap" in _row(chrome, "rus").text
 
@@ -116,7 +116,7 @@ def test_officer_reviews_a_case_and_gets_the_memo(cases_server, chrome, download
 
     komplettering = SEED.read_text(encoding="utf-8").replace("1 493 000", "1 100 000")
     chrome.find_element(By.ID, "text").send_keys(komplettering)
-    chrome.find_element(By.ID, "analyse").click()
+    chrome.find_element(By.ID, "analyze").click()
     _wait(chrome, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history li")) == 2)
     _wait(chrome, lambda d: d.find_element(By.ID, "compare-form").is_displayed())
     chrome.find_element(By.ID, "compare").click()
