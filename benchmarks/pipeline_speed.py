@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from documents import distinct_documents
 
-from analysis.facts import extract_facts
 from analysis.pipeline import Analyzer
 from analysis.settings import Settings
 
@@ -40,7 +39,7 @@ def one_pass(analyzer: Analyzer, texts: list[str]) -> dict[str, list[float]]:
         for framework in analyzer.frameworks(None):
             analyzer.align(document, framework)
         t3 = clock()
-        facts = extract_facts(document)
+        facts = analyzer.facts.extract(document)
         analyzer.perspectives.analyze(document)
         analyzer.rules.evaluate(document, facts)
         analyzer.versions(analyzer.corpus.manifest.default_region)
