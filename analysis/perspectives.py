@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from analysis.corpus.schema import EmptySign, Perspective, PerspectiveSet, SignalKind, Term
 from analysis.document import Document
 from analysis.nlp import Sentence
-from analysis.nlp.terms import TermHit, TermMatcher
+from analysis.nlp.terms import TermHit, TermIndex, TermMatcher, Vocabulary
 from analysis.result import Evidence, PerspectiveOut, PerspectiveStatus
 
 CONTINUATION_SENTENCES = 2
@@ -26,9 +26,9 @@ CONTINUATION_SENTENCES = 2
 @dataclass
 class _Compiled:
     perspective: Perspective
-    topic: TermMatcher
+    topic: Vocabulary  # in the analyzer's TermIndex
     signals: dict[SignalKind, list[re.Pattern[str]]]
-    friend_terms: TermMatcher
+    friend_terms: Vocabulary
     friend_patterns: list[tuple[re.Pattern[str], str]]
 
 
@@ -41,8 +41,11 @@ class _Scope:
 
 
 class PerspectiveAnalyzer:
-    def __init__(self, perspective_set: PerspectiveSet, evidence_limit: int = 3) -> None:
+    def __init__(self, perspective_set: PerspectiveSet, evidence_limit: int = 3,
+                 terms: TermIndex | None = None) -> None:
+        """``terms``: the index shared with other analyzers (the pipeline's), so a sentence is scanned once."""
         self._set = perspective_set
+        self._terms = TermIndex() if terms is None else terms
         self._evidence_limit = evidence_limit
         self._empty = [
             (sign, [re.compile(p, re.IGNORECASE) for p in sign.patterns]) for sign in perspective_set.empty_signs
@@ -56,15 +59,15 @@ class PerspectiveAnalyzer:
             signals[kind] = [re.compile(p, re.IGNORECASE) for p in patterns]
         return _Compiled(
             perspective,
-            TermMatcher(perspective.vocabulary, perspective.false_friends),
+            self._terms.add(TermMatcher(perspective.vocabulary, perspective.false_friends)),
             signals,
-            TermMatcher(
+            self._terms.add(TermMatcher(
                 [
                     Term(term=f.term, positions=f.positions, note=f.note)
                     for f in perspective.false_friends
                     if f.term is not None
                 ]
-            ),
+            )),
             [(re.compile(f.pattern, re.IGNORECASE), f.note) for f in perspective.false_friends if f.pattern],
         )
 
@@ -74,11 +77,7 @@ class PerspectiveAnalyzer:
 
     def _mentions(self, compiled: _Compiled, document: Document) -> dict[int, list[TermHit]]:
         """Sentence index → the perspective's terms found in it."""
-        found: dict[int, list[TermHit]] = {}
-        for index, sentence in enumerate(document.sentences):
-            if hits := compiled.topic.find(sentence):
-                found[index] = hits
-        return found
+        return self._terms.hits(document, compiled.topic)
 
     def _scope(self, compiled: _Compiled, document: Document, mentions: dict[str, dict[int, list[TermHit]]]) -> _Scope:
         pid = compiled.perspective.id
@@ -178,12 +177,12 @@ class PerspectiveAnalyzer:
                 return sign
         return None
 
-    @staticmethod
-    def _false_friends(compiled: _Compiled, document: Document, template: str) -> list[str]:
+    def _false_friends(self, compiled: _Compiled, document: Document, template: str) -> list[str]:
         """Explain look-alikes the text uses, so the officer sees why they did not count."""
         notes: dict[str, str] = {}
-        for sentence in document.sentences:
-            for hit in compiled.friend_terms.find(sentence):
+        friends = self._terms.hits(document, compiled.friend_terms)
+        for index, sentence in enumerate(document.sentences):
+            for hit in friends.get(index, ()):
                 word = sentence.tokens[hit.first].text
                 notes.setdefault(word.lower(), template.format(word=word, note=hit.term.note))
             for pattern, note in compiled.friend_patterns:

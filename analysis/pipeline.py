@@ -34,6 +34,7 @@ from analysis.matching.ranking import is_explicit, order
 from analysis.matching.semantic import SemanticMatcher
 from analysis.matching.supervised import MODEL_FILE, SupervisedMatcher, SupervisedModel
 from analysis.nlp import build_nlp, is_swedish_word, sentences_of
+from analysis.nlp.terms import TermIndex
 from analysis.perspectives import PerspectiveAnalyzer
 from analysis.result import (
     AnalysisResult,
@@ -87,14 +88,16 @@ class Analyzer:
     def __post_init__(self) -> None:
         limit = self.settings.evidence_per_item
         self.mapper = HeadingMapper(self.corpus.headings, self.corpus.perspectives)
-        self.lexical = LexicalMatcher(self.corpus.headings, limit)
+        terms = TermIndex()  # one vocabulary scan per sentence, shared by lexical matching and perspectives
+        self.lexical = LexicalMatcher(self.corpus.headings, limit, terms)
         self.semantic = SemanticMatcher(self.embedder, self.corpus.headings, limit)
         self.supervised = SupervisedMatcher(self.supervised_model)
         self.matcher = CombinedMatcher(self.lexical, self.semantic, self.supervised, self.calibrator, limit)
-        self.perspectives = PerspectiveAnalyzer(self.corpus.perspectives, limit)
+        self.perspectives = PerspectiveAnalyzer(self.corpus.perspectives, limit, terms)
         self.rules = RuleEngine(self.corpus.rules)
         self.facts = FactExtractor(self.corpus, self.fact_ranker)
         self.semantic.warm(self.corpus.frameworks)
+        self.lexical.warm(self.corpus.frameworks)
         self.limits = ingest.IngestLimits.from_settings(self.settings)
 
     def warm_up(self) -> None:
