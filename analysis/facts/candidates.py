@@ -117,10 +117,13 @@ class _SentenceView:
         windows = {"near": (max(0, start - NEAR_CHARS), start), "before": (left, start), "after": (end, right),
                    "sentence": (0, text_end)}
         for name, (starts, ends) in self.cues.items():
+            labelled = name in self.label
+            if not starts and not labelled:
+                continue  # the class is nowhere in the sentence or its label: no feature to set
             for where, (lo, hi) in windows.items():
                 if _any_in(starts, ends, lo, hi) or (where == "sentence" and _any_in(starts, ends, end, text_end)):
                     features[f"{name}@{where}"] = 1.0
-            if name in self.label:
+            if labelled:
                 features[f"{name}@label"] = 1.0
             if any(f"{name}@{where}" in features for where in CLOSE):
                 features[f"{name}@close"] = 1.0
