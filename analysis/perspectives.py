@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from analysis.corpus.schema import EmptySign, Perspective, PerspectiveSet, SignalKind, Term
 from analysis.document import Document
 from analysis.nlp import Sentence
+from analysis.nlp.patterns import AnyOf
 from analysis.nlp.terms import TermHit, TermIndex, TermMatcher, Vocabulary
 from analysis.result import Evidence, PerspectiveOut, PerspectiveStatus
 
@@ -27,9 +28,18 @@ CONTINUATION_SENTENCES = 2
 class _Compiled:
     perspective: Perspective
     topic: Vocabulary  # in the analyzer's TermIndex
-    signals: dict[SignalKind, list[re.Pattern[str]]]
+    signals: dict[SignalKind, AnyOf]  # the perspective's own; the common ones are the analyzer's
     friend_terms: Vocabulary
     friend_patterns: list[tuple[re.Pattern[str], str]]
+    any_friend_pattern: AnyOf  # a sentence none of them matches needs no look at each
+
+
+@dataclass
+class _Sentences:
+    """What is the same for every perspective, found once per sentence of one document."""
+
+    common: dict[int, set[SignalKind]] = field(default_factory=dict)  # the common signals' kinds
+    empty: dict[int, EmptySign | None] = field(default_factory=dict)  # the first empty sign
 
 
 @dataclass
@@ -47,16 +57,13 @@ class PerspectiveAnalyzer:
         self._set = perspective_set
         self._terms = TermIndex() if terms is None else terms
         self._evidence_limit = evidence_limit
-        self._empty = [
-            (sign, [re.compile(p, re.IGNORECASE) for p in sign.patterns]) for sign in perspective_set.empty_signs
-        ]
+        self._empty = [(sign, AnyOf(sign.patterns)) for sign in perspective_set.empty_signs]
+        self._common = {kind: AnyOf(perspective_set.common_signals.get(kind, []))
+                        for kind in perspective_set.signal_kinds}
         self._compiled = [self._compile(p) for p in perspective_set.perspectives]
 
     def _compile(self, perspective: Perspective) -> _Compiled:
-        signals: dict[SignalKind, list[re.Pattern[str]]] = {}
-        for kind in self._set.signal_kinds:
-            patterns = [*self._set.common_signals.get(kind, []), *perspective.signals.get(kind, [])]
-            signals[kind] = [re.compile(p, re.IGNORECASE) for p in patterns]
+        signals = {kind: AnyOf(perspective.signals.get(kind, [])) for kind in self._set.signal_kinds}
         return _Compiled(
             perspective,
             self._terms.add(TermMatcher(perspective.vocabulary, perspective.false_friends)),
@@ -69,11 +76,13 @@ class PerspectiveAnalyzer:
                 ]
             )),
             [(re.compile(f.pattern, re.IGNORECASE), f.note) for f in perspective.false_friends if f.pattern],
+            AnyOf(f.pattern for f in perspective.false_friends if f.pattern),
         )
 
     def analyze(self, document: Document) -> list[PerspectiveOut]:
         mentions = {c.perspective.id: self._mentions(c, document) for c in self._compiled}
-        return [self._judge(c, document, self._scope(c, document, mentions)) for c in self._compiled]
+        shared = _Sentences()
+        return [self._judge(c, document, self._scope(c, document, mentions), shared) for c in self._compiled]
 
     def _mentions(self, compiled: _Compiled, document: Document) -> dict[int, list[TermHit]]:
         """Sentence index → the perspective's terms found in it."""
@@ -105,11 +114,11 @@ class PerspectiveAnalyzer:
                 scope.sentences.setdefault(follower, "continuation" if strong else "weak")
         return scope
 
-    def _judge(self, compiled: _Compiled, document: Document, scope: _Scope) -> PerspectiveOut:
+    def _judge(self, compiled: _Compiled, document: Document, scope: _Scope, shared: _Sentences) -> PerspectiveOut:
         perspective = compiled.perspective
         templates = self._set.reasons
         headed = [s for s in document.sections if perspective.id in s.perspectives]
-        kinds, evidence, empty_reasons = self._substance(compiled, document, scope)
+        kinds, evidence, empty_reasons = self._substance(compiled, document, scope, shared)
         labels = self._set.signal_kinds
         found = [labels[k].lower() for k in _ordered(kinds, labels)]
         reasons: list[str] = []
@@ -141,8 +150,8 @@ class PerspectiveAnalyzer:
                               score=score, reasons=reasons, evidence=sorted(evidence, key=lambda e: e.start),
                               signals=[*_ordered(kinds, labels)])
 
-    def _substance(self, compiled: _Compiled, document: Document,
-                   scope: _Scope) -> tuple[set[SignalKind], list[Evidence], list[str]]:
+    def _substance(self, compiled: _Compiled, document: Document, scope: _Scope,
+                   shared: _Sentences) -> tuple[set[SignalKind], list[Evidence], list[str]]:
         """Kinds of substance in the text about the perspective; empty sentences give reasons instead.
 
         A sentence with an empty sign still counts when it also carries substance ("berörs inte
@@ -155,10 +164,14 @@ class PerspectiveAnalyzer:
         empty_reasons: list[str] = []
         for index in sorted(scope.sentences):
             sentence = document.sentences[index]
-            found = {
-                kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)
+            if index not in shared.common:
+                shared.common[index] = {kind for kind, signal in self._common.items() if signal.search(sentence.text)}
+            found = shared.common[index] | {
+                kind for kind, signal in compiled.signals.items() if signal.search(sentence.text)
             }
-            if not found and (sign := self._empty_sign(sentence)) is not None:
+            if index not in shared.empty and not found:
+                shared.empty[index] = self._empty_sign(sentence)
+            if not found and (sign := shared.empty[index]) is not None:
                 empty_reasons.append(self._set.reasons.empty_sentence.format(reason=sign.reason,
                                                                             quote=_quote(sentence.text)))
                 evidence.append(_evidence(sentence, 0.0, f"perspectives:{sign.id}"))
@@ -173,7 +186,7 @@ class PerspectiveAnalyzer:
 
     def _empty_sign(self, sentence: Sentence) -> EmptySign | None:
         for sign, patterns in self._empty:
-            if any(p.search(sentence.text) for p in patterns):
+            if patterns.search(sentence.text):
                 return sign
         return None
 
@@ -185,7 +198,7 @@ class PerspectiveAnalyzer:
             for hit in friends.get(index, ()):
                 word = sentence.tokens[hit.first].text
                 notes.setdefault(word.lower(), template.format(word=word, note=hit.term.note))
-            for pattern, note in compiled.friend_patterns:
+            for pattern, note in compiled.friend_patterns if compiled.any_friend_pattern.search(sentence.text) else ():
                 if match := pattern.search(sentence.text):
                     notes.setdefault(match.group(0).lower(), template.format(word=match.group(0), note=note))
         return list(notes.values())[:3]

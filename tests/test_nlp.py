@@ -15,6 +15,7 @@ from analysis.corpus.schema import FalseFriend, Term
 from analysis.nlp import build_nlp, lemma, sentences_of, split_compound, term_keys
 from analysis.nlp.compounds import zipf
 from analysis.nlp.pipeline import build_nlp_with_keys
+from analysis.nlp.patterns import AnyOf
 from analysis.nlp.terms import TermIndex, TermMatcher
 
 
@@ -144,6 +145,23 @@ class TestTermIndex:
         index.add(TermMatcher([Term(term="utsläpp", positions=("head",))]))
         alone = index.add(matcher)
         assert matcher.find(sentence) == index.scan(sentence)[alone]
+
+
+class TestAnyOf:
+    """One scan for many patterns answers exactly what searching each would."""
+
+    PATTERNS = [r"\b(berör|påverkar) (inte|ej)\b", r"\b(\w+) och \1\b", r"(?x) öppen \s för \s alla",
+                r"(?P<n>\d+) procent", r"(?P<n>\d+) av \d+", r"\bgenom att\b"]
+
+    @pytest.mark.parametrize("text", ["Projektet berör inte barn.", "mer och mer", "öppen för alla", "40 procent",
+                                      "3 av 10", "Vi gör det genom att mäta.", "Inget här.", "BERÖR EJ", ""])
+    def test_matches_where_any_pattern_does(self, text):
+        import re
+
+        assert AnyOf(self.PATTERNS).search(text) == any(re.search(p, text, re.IGNORECASE) for p in self.PATTERNS)
+
+    def test_no_patterns_match_nothing(self):
+        assert not AnyOf([]).search("allt")
 
 
 class TestSentenceStarts:
