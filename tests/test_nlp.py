@@ -164,6 +164,22 @@ class TestAnyOf:
         assert not AnyOf([]).search("allt")
 
 
+class TestTokenizer:
+    def test_without_whitespace_special_cases_the_tokens_are_the_same(self):
+        """The whitespace cases are dropped (they switch spaCy's tokenizer cache off); tokens must not change."""
+        import spacy
+
+        from analysis.nlp.pipeline import ABBREVIATIONS
+
+        reference = spacy.blank("sv").tokenizer
+        for abbreviation in ABBREVIATIONS:
+            reference.add_special_case(abbreviation, [{"ORTH": abbreviation}])
+        text = "Syfte\n\nVi ska t.ex. anställa\ttvå\xa0personer (kr 500 000).\n \n\u2003• AB m.m.\n"
+        tokens = [(t.text, t.idx) for t in build_nlp().tokenizer(text)]
+        assert tokens == [(t.text, t.idx) for t in reference(text)]
+        assert ("\n\n", 5) in tokens and ("\t", 28) in tokens
+
+
 class TestSentenceStarts:
     def test_sentence_starts_set_for_every_token(self):
         doc = build_nlp()("Första meningen. Andra meningen\n• en punkt\n• en till")

@@ -281,6 +281,9 @@ def _new_nlp() -> Language:
     for abbreviation in ABBREVIATIONS:
         tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
         tokenizer.add_special_case(abbreviation.capitalize(), [{"ORTH": abbreviation.capitalize()}])
+    # Once a special case matches in a doc, spaCy caches none of the doc's later words, and "\n" is one:
+    # without the whitespace cases (a whitespace run is one token either way) the tokenizer cache works.
+    tokenizer.rules = {orth: case for orth, case in (tokenizer.rules or {}).items() if not orth.isspace()}
     for component in ("sv_sentences", "sv_lemmas", "sv_coordination"):
         nlp.add_pipe(component)
     return nlp
