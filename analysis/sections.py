@@ -104,12 +104,15 @@ def _contains(lemmas: list[str], keys: list[frozenset[str]], phrase: tuple[str, 
     if not phrase:
         return False
     n = len(phrase)
+    if n > 1 and phrase[0] not in lemmas:
+        return False  # a phrase starts at one of the lemmas: most keywords are ruled out here
+    positions = tuple(positions)
+    wanted = [f"{p}:{phrase[-1]}" for p in positions]
+    whole = "w" in positions
     for start in range(len(lemmas) - n + 1):
         if all(lemmas[start + i] == phrase[i] for i in range(n - 1)):
             last = keys[start + n - 1]
-            if any(f"{p}:{phrase[-1]}" in last for p in positions) or (
-                "w" in positions and lemmas[start + n - 1] == phrase[-1]
-            ):
+            if any(key in last for key in wanted) or (whole and lemmas[start + n - 1] == phrase[-1]):
                 return True
     return False
 
