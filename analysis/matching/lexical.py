@@ -34,7 +34,7 @@ class _Compiled:
     vocabulary: Vocabulary  # in the matcher's TermIndex
     owners: dict[Term, list[str]]  # term → items whose vocabulary holds it
     idf: dict[str, float]
-    names: dict[str, str]  # item → its name as space-joined lemmas
+    names: dict[str, str]  # item → its name as " lemma lemma … " (names of two words or more)
 
 
 @register("lexical")
@@ -78,7 +78,8 @@ class LexicalMatcher:
             self._compiled[framework.id] = _Compiled(
                 self._terms.add(TermMatcher(owners, friends)), dict(owners),
                 {text: math.log(1 + n_items / count) for text, count in containing.items()},
-                {item.id: " ".join(_name_lemmas(item)).replace("-", " ") for item in framework.items})
+                {item.id: f" {name} " for item in framework.items
+                 if (name := " ".join(_name_lemmas(item)).replace("-", " ")).count(" ") >= 1})
         return self._compiled[framework.id]
 
     def score(self, document: Document, framework: Framework) -> list[ItemScore]:
@@ -98,7 +99,7 @@ class LexicalMatcher:
                     per_term[item_id][hit.term.term] += gain
                     per_sentence[item_id][index] += gain * compiled.idf[hit.term.term]
             for item_id, name in compiled.names.items():
-                if name.count(" ") >= 1 and (at := lemma_text.find(f" {name} ")) >= 0:
+                if (at := lemma_text.find(name)) >= 0:
                     strength = self._mention_strength(lemma_text[:at])
                     mention[item_id] = max(mention[item_id], strength)
                     per_sentence[item_id][index] += NAME_MENTION_WEIGHT * strength * max(weight, 1.0)
