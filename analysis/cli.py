@@ -122,12 +122,13 @@ def explain(
         framework, lexical, semantic, combined = analyzer.explain(document, item, region)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
-    key = framework.kind if framework.kind in analyzer.calibrator.coefficients else "default"
+    key = analyzer.calibrator.kind_key(framework.kind)
     weights = analyzer.calibrator.coefficients[key]
     values = feature_vector(combined.features)
     typer.echo(f"{item} in {framework.id}: calibrated score {combined.score:.3f}"
                f" (threshold {analyzer.calibrator.threshold}, calibrator {analyzer.calibrator.version})")
-    typer.echo(f"  intercept {analyzer.calibrator.intercepts[key]:+.3f}")
+    typer.echo(f"  intercept {analyzer.calibrator.intercepts[key]:+.3f}"
+               f", offset of {item} {analyzer.calibrator.offset(framework.kind, item):+.3f}")
     for name, weight, value in zip(FEATURES, weights, values, strict=True):
         typer.echo(f"  {name:<14} value {value:8.3f} × weight {weight:+.3f} = {value * weight:+.3f}")
     for title, part in (("lexical", lexical), ("semantic", semantic)):

@@ -29,26 +29,42 @@ def feature_vector(features: dict[str, float]) -> list[float]:
 
 @dataclass
 class Calibrator:
-    """One logistic model per framework kind (rus, national, orientation)."""
+    """One logistic model per framework kind (rus, national, orientation).
+
+    Besides the matchers' features, each kind's model has a fitted offset per item it was fitted on
+    (a one-hot column): how often that item is the answer when the features look alike. An item the
+    fit never saw (a new region's framework) gets no offset, i.e. the kind's average.
+    """
 
     embedder: str
     coefficients: dict[str, list[float]]
     intercepts: dict[str, float]
     threshold: float = 0.5
     meta: dict = field(default_factory=dict)
+    item_offsets: dict[str, dict[str, float]] = field(default_factory=dict)  # kind → item id → log-odds
 
     @property
     def version(self) -> str:
-        return content_version(f"calibrator-{self.embedder}", [self.coefficients, self.intercepts, self.threshold])
+        return content_version(f"calibrator-{self.embedder}",
+                               [self.coefficients, self.intercepts, self.threshold, self.item_offsets])
 
-    def probability(self, kind: str, features: dict[str, float]) -> float:
-        key = kind if kind in self.coefficients else "default"
+    def kind_key(self, kind: str) -> str:
+        """The model a framework kind uses: its own, or 'default' (every kind pooled) for a new kind."""
+        return kind if kind in self.coefficients else "default"
+
+    def offset(self, kind: str, item: str | None) -> float:
+        return self.item_offsets.get(self.kind_key(kind), {}).get(item or "", 0.0)
+
+    def probability(self, kind: str, features: dict[str, float], item: str | None = None) -> float:
+        key = self.kind_key(kind)
         z = float(np.dot(self.coefficients[key], feature_vector(features))) + self.intercepts[key]
+        z += self.offset(kind, item)
         return 1.0 / (1.0 + math.exp(-z))
 
     def save(self, path: Path) -> None:
         write_json(path, {"embedder": self.embedder, "features": list(FEATURES), "coefficients": self.coefficients,
-                          "intercepts": self.intercepts, "threshold": self.threshold, "meta": self.meta}, indent=2)
+                          "intercepts": self.intercepts, "item_offsets": self.item_offsets,
+                          "threshold": self.threshold, "meta": self.meta}, indent=2)
 
     @classmethod
     def load(cls, path: Path) -> Calibrator:
@@ -59,23 +75,34 @@ class Calibrator:
                                         f"{list(FEATURES)}; refit it with 'policyalign models calibrate'")
         order = [fitted.index(name) for name in FEATURES]
         coefficients = {kind: [weights[i] for i in order] for kind, weights in data["coefficients"].items()}
-        return cls(data["embedder"], coefficients, data["intercepts"], data["threshold"], data.get("meta", {}))
+        return cls(data["embedder"], coefficients, data["intercepts"], data["threshold"], data.get("meta", {}),
+                   data.get("item_offsets", {}))
 
 
-def fit_calibrator(rows: list[tuple[str, dict[str, float], int]], embedder: str, c: float = 1.0,
+def fit_calibrator(rows: list[tuple[str, str, dict[str, float], int]], embedder: str, c: float = 1.0,
                    meta: dict | None = None) -> Calibrator:
-    """Fit per kind on (kind, features, label) rows; 'default' pools every kind for new frameworks."""
+    """Fit per kind on (kind, item, features, label) rows, with one offset column per item of the kind;
+    'default' pools every kind, without item offsets, for frameworks of a kind never fitted."""
     from sklearn.linear_model import LogisticRegression
 
-    coefficients, intercepts = {}, {}
-    kinds = sorted({kind for kind, _, _ in rows})
+    coefficients, intercepts, offsets = {}, {}, {}
+    kinds = sorted({kind for kind, _, _, _ in rows})
     for kind in [*kinds, "default"]:
-        subset = [(f, y) for k, f, y in rows if kind == "default" or k == kind]
-        x = np.array([feature_vector(f) for f, _ in subset])
-        y = np.array([label for _, label in subset])
+        subset = [(item, f, y) for k, item, f, y in rows if kind == "default" or k == kind]
+        items = sorted({item for item, _, _ in subset}) if kind != "default" else []
+        column = {item: index for index, item in enumerate(items)}
+        x = np.zeros((len(subset), len(FEATURES) + len(items)))
+        for row, (item, f, _) in enumerate(subset):
+            x[row, : len(FEATURES)] = feature_vector(f)
+            if item in column:
+                x[row, len(FEATURES) + column[item]] = 1.0
+        y = np.array([label for _, _, label in subset])
         if len(set(y)) < 2:
             continue
         model = LogisticRegression(C=c, max_iter=1000).fit(x, y)  # unweighted: probabilities stay calibrated
-        coefficients[kind] = [round(float(v), 6) for v in model.coef_[0]]
+        weights = [round(float(v), 6) for v in model.coef_[0]]
+        coefficients[kind] = weights[: len(FEATURES)]
         intercepts[kind] = round(float(model.intercept_[0]), 6)
-    return Calibrator(embedder, coefficients, intercepts, 0.5, meta or {})
+        if items:
+            offsets[kind] = dict(zip(items, weights[len(FEATURES):], strict=True))
+    return Calibrator(embedder, coefficients, intercepts, 0.5, meta or {}, offsets)

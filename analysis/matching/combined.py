@@ -30,7 +30,7 @@ class CombinedMatcher:
         for item in framework.items:
             lex, sem = lexical[item.id], semantic[item.id]
             features = {**lex.features, **sem.features, **supervised[item.id].features}
-            probability = self.calibrator.probability(framework.kind, features)
+            probability = self.calibrator.probability(framework.kind, features, item.id)
             # Lexical evidence first (exact words an officer can verify), then the closest sentences.
             evidence = top_evidence(lex.evidence, self._evidence_limit)
             seen = {(e.start, e.end) for e in evidence}

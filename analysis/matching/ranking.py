@@ -17,7 +17,7 @@ def is_explicit(features: Mapping[str, float]) -> bool:
 def rank(features: Mapping[str, Mapping[str, float]], calibrator: Calibrator,
          kind: str) -> list[tuple[str, float, bool]]:
     """(item, probability, explicit), explicitly named items first, then by calibrated probability."""
-    scored = [(item, calibrator.probability(kind, dict(f)), is_explicit(f)) for item, f in features.items()]
+    scored = [(item, calibrator.probability(kind, dict(f), item), is_explicit(f)) for item, f in features.items()]
     return sorted(scored, key=lambda t: (-t[2], -t[1]))
 
 
