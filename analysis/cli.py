@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
+from analysis.batch.engine import EngineName
+from analysis.batch.outputs import RowFormat
 from analysis.errors import PolicyAlignError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -119,10 +121,11 @@ def explain(
     analyzer = _analyzer(embedder)
     try:
         document = analyzer.prepare(analyzer.read_path(file))
-        framework, lexical, semantic, combined = analyzer.explain(document, item, region)
+        explanation = analyzer.explain(document, item, region)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
-    key = framework.kind if framework.kind in analyzer.calibrator.coefficients else "default"
+    framework, combined = explanation.framework, explanation.combined
+    key = analyzer.calibrator.key(framework.kind)
     weights = analyzer.calibrator.coefficients[key]
     values = feature_vector(combined.features)
     typer.echo(f"{item} in {framework.id}: calibrated score {combined.score:.3f}"
@@ -130,8 +133,8 @@ def explain(
     typer.echo(f"  intercept {analyzer.calibrator.intercepts[key]:+.3f}")
     for name, weight, value in zip(FEATURES, weights, values, strict=True):
         typer.echo(f"  {name:<14} value {value:8.3f} × weight {weight:+.3f} = {value * weight:+.3f}")
-    for title, part in (("lexical", lexical), ("semantic", semantic)):
-        typer.echo(f"{title} evidence:")
+    for part in (explanation.lexical, explanation.semantic):
+        typer.echo(f"{part.matcher} evidence:")
         for evidence in part.evidence:
             typer.echo(f"  [{evidence.score:.3f}] {evidence.text}")
         if not part.evidence:
@@ -364,17 +367,6 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-class ScoreFormat(StrEnum):
-    jsonl = "jsonl"
-    csv = "csv"
-    parquet = "parquet"
-
-
-class Engine(StrEnum):
-    local = "local"
-    ray = "ray"
-
-
 @app.command()
 def score(
     inputs: Annotated[
@@ -382,12 +374,12 @@ def score(
     ],
     out: Annotated[Path, typer.Option("--out", help="Output file")],
     output_format: Annotated[
-        ScoreFormat, typer.Option("--format", help="jsonl (full results), csv or parquet (flat)")
-    ] = ScoreFormat.jsonl,
+        RowFormat, typer.Option("--format", help="jsonl (full results), csv or parquet (flat)")
+    ] = RowFormat.jsonl,
     workers: Annotated[int, typer.Option(help="Worker processes (each loads the models once)")] = 1,
     region: RegionOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip documents already in the output")] = False,
-    engine: Annotated[Engine, typer.Option(help="local processes, or Ray Data")] = Engine.local,
+    engine: Annotated[EngineName, typer.Option(help="local processes, or Ray Data")] = EngineName.local,
     batch_size: Annotated[int, typer.Option(help="Documents per batch (embedding is batched across them)")] = 16,
     id_column: Annotated[str, typer.Option(help="Id column of CSV/JSONL exports")] = "id",
     text_column: Annotated[str, typer.Option(help="Text column of CSV/JSONL exports")] = "text",
@@ -417,8 +409,8 @@ def score(
         "models_dir": str(settings.models_dir),
     }
     try:
-        summary = run_score(iter_inputs(inputs, id_column, text_column), out, output_format.value, settings=overrides,
-                            region=region, workers=workers, batch_size=batch_size, resume=resume, engine=engine.value)
+        summary = run_score(iter_inputs(inputs, id_column, text_column), out, output_format, settings=overrides,
+                            region=region, workers=workers, batch_size=batch_size, resume=resume, engine=engine)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     typer.echo(f"{summary.total} documents: {summary.ok} ok, {summary.errors} errors, {summary.skipped} already done; "

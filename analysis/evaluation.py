@@ -30,8 +30,9 @@ from analysis.facts.candidates import FACT_KINDS, Candidate, FactKind
 from analysis.facts.ranker import FactRanker, Sample, fit_fact_ranker
 from analysis.ingest import SourceText
 from analysis.matching.calibration import Calibrator, fit_calibrator
-from analysis.matching.ranking import rank
-from analysis.matching.supervised import FEATURE as SUPERVISED, SupervisedModel, document_lemmas, fit_supervised
+from analysis.matching.ranking import Ranked, rank
+from analysis.matching.features import Feature, Features, merged
+from analysis.matching.supervised import SupervisedModel, document_lemmas, fit_supervised
 from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult, Facts, PerspectiveOut
 
@@ -119,7 +120,7 @@ def either_counts(item: Labelled) -> bool:
 class Prepared:
     labelled: Labelled
     document: Document
-    features: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # framework → item → features
+    features: dict[str, dict[str, Features]] = field(default_factory=dict)  # framework → item → features
     lemmas: list[str] = field(default_factory=list)
     candidates: dict[FactKind, list[Candidate]] = field(default_factory=dict)
     perspectives: list[PerspectiveOut] = field(default_factory=list)
@@ -139,7 +140,7 @@ def prepare_all(analyzer: Analyzer, labelled: Sequence[Labelled], region: str | 
         for framework in analyzer.frameworks(region):
             lexical = {s.item: s.features for s in analyzer.lexical.score(p.document, framework)}
             semantic = {s.item: s.features for s in analyzer.semantic.score(p.document, framework)}
-            p.features[framework.id] = {i: {**lexical[i], **semantic[i]} for i in lexical}
+            p.features[framework.id] = {i: merged(lexical[i], semantic[i]) for i in lexical}
         p.lemmas = document_lemmas(p.document)
         p.candidates = analyzer.facts.generator.generate(p.document)
         p.perspectives = analyzer.perspectives.analyze(p.document)
@@ -148,8 +149,8 @@ def prepare_all(analyzer: Analyzer, labelled: Sequence[Labelled], region: str | 
 
 # ---- fitting ---------------------------------------------------------------------------------------
 def calibration_rows(prepared: Sequence[Prepared],
-                     frameworks: list[Framework]) -> list[tuple[str, dict[str, float], int]]:
-    rows: list[tuple[str, dict[str, float], int]] = []
+                     frameworks: list[Framework]) -> list[tuple[str, Features, int]]:
+    rows: list[tuple[str, Features, int]] = []
     for p in prepared:
         for framework in frameworks:
             if not labelled_for(p.labelled.labels, framework):
@@ -218,7 +219,7 @@ def supervise(prepared: Sequence[Prepared], model: SupervisedModel) -> None:
             framework_model = model.frameworks.get(framework_id)
             probabilities = framework_model.probabilities(p.lemmas) if framework_model else {}
             for item_id, features in items.items():
-                features[SUPERVISED] = probabilities.get(item_id, 0.0)
+                features[Feature.SUPERVISED] = probabilities.get(item_id, 0.0)
 
 
 def fit_models(analyzer: Analyzer, train: Sequence[Prepared], frameworks: list[Framework],
@@ -254,7 +255,7 @@ def folds_of(prepared: Sequence[Prepared], k: int) -> list[int]:
 # ---- predicting with given models ------------------------------------------------------------------
 @dataclass
 class Prediction:
-    rankings: dict[str, list[tuple[str, float, bool]]]  # framework → ranked items
+    rankings: dict[str, list[Ranked]]  # framework → ranked items
     facts: Facts
     result: AnalysisResult | None = None
     findings: list[str] = field(default_factory=list)

@@ -26,7 +26,7 @@ from analysis.errors import DocumentTooLargeError, LanguageNotSupportedError
 from analysis.facts import FactExtractor, ranker_path
 from analysis.facts.ranker import FactRanker
 from analysis.ingest import SourceText
-from analysis.matching.base import ItemScore
+from analysis.matching.base import Explanation, ItemScore
 from analysis.matching.calibration import Calibrator
 from analysis.matching.combined import CombinedMatcher
 from analysis.matching.lexical import LexicalMatcher
@@ -221,17 +221,16 @@ class Analyzer:
                                 "calibrator": self.calibrator.version, "fact_ranker": self.fact_ranker.version,
                                 "supervised": self.supervised_model.version})
 
-    def explain(
-        self, document: Document, item_id: str, region: str | None = None
-    ) -> tuple[Framework, ItemScore, ItemScore, ItemScore]:
+    def explain(self, document: Document, item_id: str, region: str | None = None) -> Explanation:
         """Each matcher's view of one item, for ``policyalign explain``."""
         if document.vectors is None:
             self.embed([document])
         for framework in self.frameworks(region):
             if any(item.id == item_id for item in framework.items):
                 pick = lambda scores: next(s for s in scores if s.item == item_id)  # noqa: E731
-                return (framework, pick(self.lexical.score(document, framework)),
-                        pick(self.semantic.score(document, framework)), pick(self.matcher.score(document, framework)))
+                return Explanation(framework, pick(self.lexical.score(document, framework)),
+                                   pick(self.semantic.score(document, framework)),
+                                   pick(self.matcher.score(document, framework)))
         from analysis.errors import UnknownItemError
 
         raise UnknownItemError(
@@ -240,8 +239,7 @@ class Analyzer:
 
 
 def _contributions(score: ItemScore) -> list[MatcherScore]:
-    return [MatcherScore(matcher=name, score=round(float(score.features.get(name, 0.0)), 4))
-            for name in ("lexical", "semantic", "supervised")]
+    return [MatcherScore(matcher=name, score=round(float(value), 4)) for name, value in score.contributions.items()]
 
 
 def _document_id(source: SourceText) -> str:

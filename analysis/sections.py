@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 from analysis.corpus.schema import DocumentKind, HeadingLexicon, PerspectiveSet
 from analysis.nlp import build_nlp, phrase_lemmas, term_keys
@@ -27,6 +28,10 @@ _ENDS_SENTENCE = re.compile(r"[.,;]$")
 KNOWN_HEADING_MAX_WORDS = 7  # longer lines may be hard-wrapped prose that happens to hold a keyword
 TITLE_MAX_WORDS = 25
 HEADING_CACHE_SIZE = 8192
+# How a section's heading was written: a heading line, a form field ("Syfte:" above its answer), an
+# inline field ("Projektperiod: 2025–2026"), the title paragraph, or none (text before any heading).
+SectionStyle = Literal["heading", "field", "inline-field", "title", "none"]
+FIELD_STYLES: tuple[SectionStyle, ...] = ("field", "inline-field")
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class Section:
     end: int
     heading_start: int | None = None
     perspectives: tuple[str, ...] = ()
-    style: str = "none"  # heading | field | inline-field | title | none
+    style: SectionStyle = "none"
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ class _Heading:
     text: str
     start: int
     body_start: int
-    style: str
+    style: SectionStyle
 
 
 def _next_line_has_text(lines: list[_Line], index: int) -> bool:
@@ -231,7 +236,7 @@ def document_kind(sections: list[Section]) -> DocumentKind:
     ids = {s.id for s in sections}
     if ids & {"forslag-till-beslut", "beslutsunderlag"}:
         return "decision"
-    fields = sum(1 for s in sections if s.style in ("field", "inline-field"))
+    fields = sum(1 for s in sections if s.style in FIELD_STYLES)
     if fields >= 3 and fields > sum(1 for s in sections if s.style == "heading"):
         return "form"
     if sum(1 for s in sections if s.style == "heading") >= 2:

@@ -8,6 +8,7 @@ import pytest
 
 from analysis.errors import ModelUnavailableError
 from analysis.matching.calibration import Calibrator, fit_calibrator
+from analysis.matching.features import Feature, FeatureMismatchError
 from tests.conftest import SEED
 
 
@@ -39,7 +40,7 @@ def test_item_name_mention_is_strong_evidence(analyzer, prepare_text):
     scores = lexical_scores(analyzer, prepare_text,
                             "Projektet ligger inom det prioriterade området Social sammanhållning och demokrati.")
     best = max(scores.values(), key=lambda s: s.score)
-    assert best.item == "social-sammanhallning-och-demokrati" and best.features["name_mention"] == 1.0
+    assert best.item == "social-sammanhallning-och-demokrati" and best.features[Feature.NAME_MENTION] == 1.0
     assert "Social sammanhållning" in best.evidence[0].text
 
 
@@ -57,10 +58,10 @@ def test_semantic_prefers_similar_examples(analyzer, prepare_text):
     assert max(scores, key=lambda s: s.score).item == "energi-och-klimat"
 
 
-def _features(z: float) -> dict[str, float]:
+def _features(z: float) -> dict[Feature, float]:
     lexical = max(z, 0)
-    return {"semantic_z": z, "semantic_top": z / 4, "lexical_share": lexical / 3, "lexical_log": lexical / 2,
-            "name_mention": 0.0, "supervised": lexical / 4}
+    return {Feature.SEMANTIC_Z: z, Feature.SEMANTIC_TOP: z / 4, Feature.LEXICAL_SHARE: lexical / 3,
+            Feature.LEXICAL_LOG: lexical / 2, Feature.NAME_MENTION: 0.0, Feature.SUPERVISED: lexical / 4}
 
 
 def test_calibrator_roundtrip_and_monotonicity(tmp_path):
@@ -79,8 +80,13 @@ def test_calibrator_roundtrip_and_monotonicity(tmp_path):
 
 def test_calibrator_refuses_a_missing_feature_and_other_features(tmp_path):
     calibrator = fit_calibrator([("rus", _features(z), int(z > 1)) for z in [-1.0, 0.0, 2.0, 3.0]], "fake")
-    with pytest.raises(KeyError, match="semantic_z"):
-        calibrator.probability("rus", {k: v for k, v in _features(1.0).items() if k != "semantic_z"})
+    with pytest.raises(FeatureMismatchError, match=r"missing \['semantic_z'\]"):
+        calibrator.probability("rus", {k: v for k, v in _features(1.0).items() if k != Feature.SEMANTIC_Z})
+    misspelt = {("semantic_zz" if k == Feature.SEMANTIC_Z else k): v for k, v in _features(1.0).items()}
+    with pytest.raises(FeatureMismatchError, match=r"unexpected \['semantic_zz'\], missing \['semantic_z'\]"):
+        calibrator.probability("rus", misspelt)  # type: ignore[arg-type]
+    with pytest.raises(FeatureMismatchError, match="unexpected"):
+        calibrator.probability("rus", {**_features(1.0), "lexical_raw": 1.0})  # type: ignore[dict-item]
     path = tmp_path / "cal.json"
     calibrator.save(path)
     data = json.loads(path.read_text())

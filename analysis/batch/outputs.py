@@ -11,6 +11,7 @@ import csv
 import json
 import os
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,16 @@ from analysis.batch.rows import FLAT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, flatte
 RESULT_COLUMN = "result_json"
 
 
-def journal_path(out: Path, output_format: str) -> Path:
-    return out if output_format == "jsonl" else out.with_name(out.name + ".journal.jsonl")
+class RowFormat(StrEnum):
+    """jsonl: the full result per row (the journal itself); csv and parquet: flat rows made at the end."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+def journal_path(out: Path, output_format: RowFormat) -> Path:
+    return out if output_format == RowFormat.jsonl else out.with_name(out.name + ".journal.jsonl")
 
 
 class Journal:
@@ -88,7 +97,7 @@ def _write_parquet(journal: Path, flat: list[dict[str, Any]], tmp: Path) -> None
     pq.write_table(pa.Table.from_pydict(columns, schema=schema), tmp, compression="zstd")
 
 
-def finalise(journal: Path, out: Path, output_format: str, settings: dict[str, Any] | None = None) -> None:
+def finalise(journal: Path, out: Path, output_format: RowFormat, settings: dict[str, Any] | None = None) -> None:
     """Write CSV or Parquet from the journal, atomically (temporary file, then rename)."""
     if output_format == "jsonl":
         return

@@ -16,6 +16,9 @@ Position = Literal["word", "modifier", "head"]
 Severity = Literal["error", "warning", "info"]
 DocumentKind = Literal["decision", "application", "summary", "form", "news"]
 SignalKind = Literal["analysis", "measures", "indicators", "responsibility"]
+FrameworkKind = Literal["rus", "national", "orientation"]  # calibrated separately; label fields are named so
+FactKind = Literal["amount", "share", "period"]
+FactField = Literal["amount_sek", "share_percent", "period"]  # a fact as the result contract's Facts names it
 
 
 class Strict(BaseModel):
@@ -104,7 +107,7 @@ class ProgrammePeriod(Strict):
 class Framework(Strict):
     id: Slug
     name: str = Field(min_length=1)
-    kind: Literal["rus", "national", "orientation"]
+    kind: FrameworkKind
     status: Status
     source: Source
     description: str = Field(min_length=1)
@@ -179,7 +182,7 @@ class ShareAboveRule(RuleBase):
 
 class FactsMissingRule(RuleBase):
     check: Literal["facts_missing"]
-    facts: list[Literal["amount_sek", "share_percent", "period"]] = Field(min_length=1)
+    facts: list[FactField] = Field(min_length=1)
 
 
 class ContentMissingRule(RuleBase):
@@ -188,7 +191,7 @@ class ContentMissingRule(RuleBase):
     check: Literal["content_missing"]
     sections: list[Slug] = []
     patterns: list[Regex] = []
-    facts: list[Literal["amount_sek", "share_percent", "period"]] = []
+    facts: list[FactField] = []
 
 
 class PatternPresentRule(RuleBase):
@@ -270,7 +273,7 @@ CuePlace = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*@(near|before|a
 class Veto(Strict):
     """Candidates with any `when` cue and no `unless` cue are never the fact."""
 
-    fact: Literal["amount", "share", "period"]
+    fact: FactKind
     reason: str = Field(min_length=1)
     when: list[CuePlace] = Field(min_length=1)
     unless: list[CuePlace] = []

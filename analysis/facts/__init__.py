@@ -14,7 +14,7 @@ from analysis.corpus.schema import PolicyCorpus, Veto
 from analysis.document import Document
 from analysis.facts.candidates import FACT_KINDS, Candidate, CandidateGenerator, FactKind
 from analysis.facts.ranker import FactRanker
-from analysis.result import Evidence, FactCandidate, Facts, Period
+from analysis.result import Evidence, FactCandidate, Facts, Period, fact_source
 
 CANDIDATES_SHOWN = 3
 RANKER_FILE = "fact-ranker/ranker.json"
@@ -61,12 +61,12 @@ def facts_from(document: Document, scored: dict[FactKind, list[tuple[float, Cand
         chosen[kind] = best[1] if best and best[0] >= ranker.threshold(kind) else None
     amount, share, period = chosen["amount"], chosen["share"], chosen["period"]
     first, last = period.value if period else (None, None)  # type: ignore[misc]
-    evidence = [_evidence(document, c, f"facts:{kind}") for kind, c in chosen.items() if c is not None]
+    evidence = [_evidence(document, c, fact_source(kind)) for kind, c in chosen.items() if c is not None]
     shown = [_candidate_out(document, kind, p, c, c is chosen[kind])
              for kind in FACT_KINDS for p, c in _distinct(scored[kind])[:CANDIDATES_SHOWN]]
     return Facts(
         amount_sek=int(round(amount.value)) if amount else None,  # type: ignore[arg-type]
-        amount_role=amount.role if amount else None,  # type: ignore[arg-type]
+        amount_role=amount.role if amount else None,
         share_percent=round(float(share.value), 2) if share else None,  # type: ignore[arg-type]
         period=Period(start=first, end=last),
         evidence=evidence,
@@ -99,5 +99,5 @@ def _candidate_out(document: Document, kind: FactKind, probability: float, candi
         amount_sek=int(round(value)) if kind == "amount" else None,  # type: ignore[arg-type]
         share_percent=round(float(value), 2) if kind == "share" else None,  # type: ignore[arg-type]
         start=first, end=last,
-        evidence=_evidence(document, candidate, f"facts:{kind}"),
+        evidence=_evidence(document, candidate, fact_source(kind)),
     )

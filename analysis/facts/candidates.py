@@ -15,9 +15,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import get_args
 
-from analysis.corpus.schema import DocumentKind, FactCues, HeadingLexicon, Region
+from analysis.corpus.schema import DocumentKind, FactCues, FactKind, HeadingLexicon, Region
 from analysis.document import Document
 from analysis.facts.numbers import (
     DASHES,
@@ -29,9 +29,10 @@ from analysis.facts.numbers import (
     durations,
 )
 from analysis.nlp import Sentence
+from analysis.result import AmountRole
+from analysis.sections import FIELD_STYLES
 
-FactKind = Literal["amount", "share", "period"]
-FACT_KINDS: tuple[FactKind, ...] = ("amount", "share", "period")
+FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
 WHERE = ("near", "before", "after", "sentence", "label", "close")  # where a cue stands relative to a candidate
 CLOSE = ("near", "before", "label")  # "close" pools these: a label above a field value reads like words before it
 SUBJECTS = {  # interactions a linear ranker cannot learn alone: a party in the clause, then its verb
@@ -43,7 +44,7 @@ NEAR_CHARS = 40
 PAIR_REACH = 3  # a period's end is among the next three dates
 PAIR_GAP_CHARS = 100
 MAX_CANDIDATES = 400  # per fact kind and document: bounded work on hostile input
-DOCUMENT_KINDS: tuple[str, ...] = DocumentKind.__args__  # type: ignore[attr-defined]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = get_args(DocumentKind)
 _CLAUSE_MARKS = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
 _CONNECTOR = re.compile(rf"^\s*(?:[{DASHES}]|till och med|till|t\.\s?o\.\s?m\.?|tom|fram till|och)?\s*"
                         rf"(?:[{DASHES}]\s*)?$", re.IGNORECASE)
@@ -58,7 +59,7 @@ class Candidate:
     start: int  # document offsets of the expression
     end: int
     sentence: int  # index into document.sentences
-    role: str = "unknown"
+    role: AmountRole | None = None  # amounts only
     features: dict[str, float] = field(default_factory=dict)
 
 
@@ -174,7 +175,7 @@ class CandidateGenerator:
     def _view(self, document: Document, index: int) -> _SentenceView:
         sentence = document.sentences[index]
         section = document.section_of(sentence)
-        label = section.heading if section.heading and section.style in ("field", "inline-field") else ""
+        label = section.heading if section.heading and section.style in FIELD_STYLES else ""
         marks = [m.start() for m in _CLAUSE_MARKS.finditer(sentence.text)]
         return _SentenceView(index, sentence, self._cues.spans(sentence.text), self._cues.present(label), marks)
 
@@ -216,7 +217,7 @@ class CandidateGenerator:
                 "words": float(item.written == "words"),
             }
             out.append(Candidate("share", item.value, view.sentence.start + item.start,
-                                 view.sentence.start + item.end, view.index, "share", features))
+                                 view.sentence.start + item.end, view.index, None, features))
         return out
 
     # ---- periods --------------------------------------------------------------------------------
@@ -267,7 +268,7 @@ class CandidateGenerator:
             "end_year": float(last is not None and last.month == 12 and last.day == 31),
         }
         return Candidate("period", (first, last), view.sentence.start + start, view.sentence.start + end,
-                         view.index, "period", features)
+                         view.index, None, features)
 
     # ---- document-level features ----------------------------------------------------------------
     def _document_features(self, document: Document, kind: FactKind, candidates: list[Candidate]) -> None:
@@ -282,7 +283,7 @@ class CandidateGenerator:
             features["early"] = float(candidate.sentence < 3)
             features[f"section={section.id or 'none'}"] = 1.0
             features[f"kind={document.kind}"] = 1.0
-            features["field"] = float(section.style in ("field", "inline-field"))
+            features["field"] = float(section.style in FIELD_STYLES)
             features["repeats"] = math.log1p(values[candidate.value] - 1)
             features["alone"] = float(len(values) == 1)
             features["one_of_few"] = 1.0 / len(values)
@@ -290,7 +291,7 @@ class CandidateGenerator:
                 features["is_max"] = float(candidate.value == largest)
 
 
-def _role(features: dict[str, float]) -> str:
+def _role(features: dict[str, float]) -> AmountRole:
     """What the amount is, in the contract's words: granted, requested, the region's share, or unknown."""
     close = ("near", "before", "label")
     if any(features.get(f"granted@{w}") for w in close) or features.get("ceiling@near"):

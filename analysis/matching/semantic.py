@@ -15,6 +15,7 @@ from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem
 from analysis.document import Document
 from analysis.embeddings import Embedder
 from analysis.matching.base import ItemScore, top_evidence
+from analysis.matching.features import Feature
 from analysis.matching.registry import register
 from analysis.result import Evidence
 
@@ -30,7 +31,7 @@ def item_texts(item: PolicyItem) -> list[str]:
 @register("semantic")
 class SemanticMatcher:
     name: ClassVar[str]  # set by @register
-    features = ("semantic_z", "semantic_top")
+    features = (Feature.SEMANTIC_Z, Feature.SEMANTIC_TOP)
 
     def __init__(self, embedder: Embedder, headings: HeadingLexicon, evidence_limit: int = 3) -> None:
         self.embedder = embedder
@@ -59,7 +60,7 @@ class SemanticMatcher:
         usable = [i for i, s in enumerate(document.sentences)
                   if len(s.tokens) >= MIN_SENTENCE_WORDS and self._headings.weight_of(document.section_of(s).id) > 0.25]
         if not usable or document.vectors is None:
-            return [ItemScore(item.id, 0.0, [], self.name, {"semantic_top": 0.0, "semantic_z": 0.0})
+            return [ItemScore(item.id, 0.0, [], self.name, {Feature.SEMANTIC_TOP: 0.0, Feature.SEMANTIC_Z: 0.0})
                     for item in framework.items]
         sims = document.vectors[usable] @ vectors.T  # sentences × item texts
         per_item = np.full((len(usable), n_items), -1.0, dtype=np.float32)
@@ -79,5 +80,6 @@ class SemanticMatcher:
                 for b in best
             ]
             results.append(ItemScore(item.id, float(top[index]), top_evidence(evidence, self._evidence_limit),
-                                     self.name, {"semantic_top": float(top[index]), "semantic_z": float(z[index])}))
+                                     self.name, {Feature.SEMANTIC_TOP: float(top[index]),
+                                                Feature.SEMANTIC_Z: float(z[index])}))
         return results
