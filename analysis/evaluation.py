@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from analysis.corpus.schema import Framework
+from analysis.corpus.schema import FRAMEWORK_KINDS, Framework
 from analysis.document import Document
 from analysis.errors import PolicyAlignError
 from analysis.facts import facts_from
@@ -34,11 +34,10 @@ from analysis.matching.ranking import Ranked, rank
 from analysis.matching.features import Feature, Features, merged
 from analysis.matching.supervised import SupervisedModel, document_lemmas, fit_supervised
 from analysis.pipeline import Analyzer
-from analysis.result import AnalysisResult, Facts, PerspectiveOut
+from analysis.result import AnalysisResult, Facts, PerspectiveOut, PerspectiveStatus
 
-STATUSES = ("present", "thin", "absent")
-PERSPECTIVES = ("miljo", "barn", "jamstalldhet")
-LABELLED_KINDS = ("rus", "national", "orientation")  # label fields are named after framework kinds
+STATUSES: tuple[PerspectiveStatus, ...] = get_args(PerspectiveStatus)
+LABELLED_KINDS = FRAMEWORK_KINDS  # label fields are named after framework kinds
 FACT_FIELDS = ("amount_sek", "share_percent", "start", "end")
 FINDING_LABELS = (("share_above_limit", "share-above-limit"), ("budget_missing", "budget-missing"))
 SHARE_TOLERANCE = 0.05
@@ -302,7 +301,8 @@ def _rate(values: list[float]) -> dict:
 def metrics(prepared: Sequence[Prepared], predictions: dict[str, Prediction], frameworks: list[Framework],
             threshold: float) -> dict:
     checks: dict[str, list[float]] = defaultdict(list)
-    confusion: dict[str, dict[str, Counter]] = {pid: {g: Counter() for g in STATUSES} for pid in PERSPECTIVES}
+    confusion: dict[str, dict[str, Counter]] = {pid: {g: Counter() for g in STATUSES}
+                                                for pid in labelled_perspectives(prepared)}
     finding_counts: dict[str, Counter] = {rule: Counter() for _, rule in FINDING_LABELS}
     errors: list[str] = []
     for p in prepared:
@@ -340,6 +340,12 @@ def _alignment_checks(p: Prepared, prediction: Prediction, frameworks: list[Fram
             checks[f"{key}.none_ok"].append(float(ranking[0][1] < threshold and not ranking[0][2]))
         probabilities = {item: score for item, score, _ in ranking}
         checks[f"{key}.brier"].extend((probabilities[i.id] - (i.id in gold)) ** 2 for i in framework.items)
+
+
+def labelled_perspectives(prepared: Sequence[Prepared]) -> list[str]:
+    """The corpus's perspectives (in corpus order) that some labelled text carries a status for."""
+    labelled = {pid for p in prepared for pid in p.labelled.labels.get("perspectives", {})}
+    return [out.id for out in prepared[0].perspectives if out.id in labelled] if prepared else []
 
 
 def _perspective_checks(p: Prepared, confusion: dict, checks: dict[str, list[float]]) -> None:

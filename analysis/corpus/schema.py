@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -19,6 +19,8 @@ SignalKind = Literal["analysis", "measures", "indicators", "responsibility"]
 FrameworkKind = Literal["rus", "national", "orientation"]  # calibrated separately; label fields are named so
 FactKind = Literal["amount", "share", "period"]
 FactField = Literal["amount_sek", "share_percent", "period"]  # a fact as the result contract's Facts names it
+FRAMEWORK_KINDS: tuple[FrameworkKind, ...] = get_args(FrameworkKind)
+FACT_FIELDS: tuple[FactField, ...] = get_args(FactField)
 
 
 class Strict(BaseModel):
@@ -88,7 +90,6 @@ class PolicyItem(Strict):
     id: Slug
     name: str = Field(min_length=1)
     status: Status
-    priority: bool = False
     source: Source
     description: str = Field(min_length=40)
     orientations: list[str] = []
@@ -232,8 +233,18 @@ class HeadingEntry(Strict):
     id: Slug
     name: str = Field(min_length=1)
     keywords: list[str] = Field(min_length=1)
-    kinds: list[DocumentKind] = []
+    kinds: list[DocumentKind] = Field(
+        default=[], description="Only documents of these kinds have this heading: it makes a text that kind")
+    role: Literal["perspectives"] | None = Field(
+        default=None, description="perspectives: a heading that names perspectives maps to this section")
     weight: float = Field(default=1.0, ge=0, le=5, description="Weight of policy-vocabulary hits in this section")
+
+
+class TitleSection(Strict):
+    """The title paragraph that opens a text: a section of its own, found by layout, not by keywords."""
+
+    id: Slug
+    weight: float = Field(default=2.0, ge=0, le=5, description="Weight of policy-vocabulary hits in the title")
 
 
 class PriorityMentions(Strict):
@@ -247,13 +258,24 @@ class PriorityMentions(Strict):
 class HeadingLexicon(Strict):
     max_heading_words: int = Field(default=12, ge=2, le=30)
     priority_mentions: PriorityMentions
-    title_weight: float = Field(default=2.0, ge=0, le=5)
+    title: TitleSection
     default_weight: float = Field(default=1.0, ge=0, le=5)
     sections: list[HeadingEntry] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _one_perspective_section(self) -> HeadingLexicon:
+        if len([entry for entry in self.sections if entry.role == "perspectives"]) != 1:
+            raise ValueError("exactly one section needs 'role: perspectives' (where perspective headings map)")
+        return self
+
+    @property
+    def perspective_section(self) -> str:
+        """The section a heading naming perspectives maps to."""
+        return next(entry.id for entry in self.sections if entry.role == "perspectives")
+
     def weight_of(self, section_id: str | None) -> float:
-        if section_id == "titel":
-            return self.title_weight
+        if section_id == self.title.id:
+            return self.title.weight
         for entry in self.sections:
             if entry.id == section_id:
                 return entry.weight

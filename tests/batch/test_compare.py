@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 from analysis.batch.compare import TOP_COLUMNS, compare
 from analysis.batch.portfolio import load_flat, names_for
-from analysis.batch.rows import PERSPECTIVES
 from analysis.cli import app
 from analysis.corpus import load_corpus
 from analysis.settings import Settings
@@ -28,6 +27,9 @@ NEW_ITEM = """
     examples:
       - Biblioteken erbjuder fler kulturaktiviteter på fritiden.
 """
+
+
+PERSPECTIVES = [p.id for p in load_corpus(ROOT / "policy_corpus").perspectives.perspectives]
 
 
 def _outcome(row):

@@ -117,13 +117,13 @@ def test_too_few_amounts_are_not_judged():
 
 
 def test_parquet_carries_titles_flags_and_full_results(scored, names):
-    entries = {e.flat["id"]: e for e in load_entries(scored.parquet, names.limits)}
+    entries = {e.flat["id"]: e for e in load_entries(scored.parquet, names)}
     assert len(entries) == len(scored.records)
     assert entries["biblioteksbuss.txt"].flat["title"] == "Biblioteksbussen"
     assert entries["d06.txt"].full["result"]["facts"]["share_percent"] == 60.0
     assert "share-above-limit" in entries["d06.txt"].flat["flags"]
     assert entries["tom.txt"].full["status"] == "error"
-    jsonl = {e.flat["id"]: e for e in load_entries(scored.jsonl, names.limits)}
+    jsonl = {e.flat["id"]: e for e in load_entries(scored.jsonl, names)}
     assert {k: e.flat["flags"] for k, e in jsonl.items()} == {k: e.flat["flags"] for k, e in entries.items()}
 
 
@@ -194,7 +194,7 @@ def test_every_corpus_rule_has_a_swedish_title():
 
 
 def test_report_without_full_results_says_so(scored, names, tmp_path):
-    entries = load_entries(scored.parquet, names.limits)
+    entries = load_entries(scored.parquet, names)
     for entry in entries:
         entry.full = None
     page = build(entries, names).html
