@@ -367,8 +367,8 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-@app.command()
-def score(
+@app.command("score")
+def score_backlog_command(
     inputs: Annotated[
         list[str], typer.Argument(help="Files, folders, CSV/JSONL exports (id, text), or - for JSONL on stdin")
     ],
@@ -388,7 +388,7 @@ def score(
     """Score a backlog: one row per document, written as it goes, resumable after a kill."""
     import logging
 
-    from analysis.batch.engine import score as run_score
+    from analysis.batch.engine import score_backlog
     from analysis.batch.inputs import iter_inputs
     from analysis.corpus import load_corpus
     from analysis.errors import CorpusError
@@ -409,7 +409,7 @@ def score(
         "models_dir": str(settings.models_dir),
     }
     try:
-        summary = run_score(iter_inputs(inputs, id_column, text_column), out, output_format, settings=overrides,
+        summary = score_backlog(iter_inputs(inputs, id_column, text_column), out, output_format, settings=overrides,
                             region=region, workers=workers, batch_size=batch_size, resume=resume, engine=engine)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
@@ -417,8 +417,8 @@ def score(
                f"{summary.documents_per_second:.1f} documents/s → {out}", err=True)
 
 
-@app.command()
-def report(
+@app.command("report")
+def portfolio_command(
     results: Annotated[Path | None, typer.Argument(help="Output of 'policyalign score' (JSONL, Parquet, CSV)")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="HTML file to write (report.html, or compare.html)")] = None,
     title: Annotated[str | None, typer.Option(help="Page title")] = None,
@@ -429,17 +429,17 @@ def report(
 ) -> None:
     """A self-contained HTML portfolio page (attention list, charts, each document's analysis), or --compare."""
     if compare:
-        _report_compare(compare, out or Path("compare.html"), title)
+        _portfolio_compare(compare, out or Path("compare.html"), title)
         return
     from analysis.batch.export import write_csv, write_xlsx
-    from analysis.batch.portfolio import build_report
+    from analysis.batch.portfolio import build_portfolio
 
     if results is None:
         raise fail("give a results file, or --compare OLD NEW")
     if not results.is_file():
         raise fail(f"{results}: file not found")
     out = out or Path("report.html")
-    page = build_report(results, title or "Portföljrapport", _settings())
+    page = build_portfolio(results, title or "Portföljrapport", _settings())
     out.write_text(page.html, encoding="utf-8")
     if xlsx:
         write_xlsx(page.table, xlsx)
@@ -448,7 +448,7 @@ def report(
     typer.echo(f"wrote {out}" + "".join(f", {p}" for p in (xlsx, csv_out) if p), err=True)
 
 
-def _report_compare(runs: tuple[Path, Path], out: Path, title: str | None) -> None:
+def _portfolio_compare(runs: tuple[Path, Path], out: Path, title: str | None) -> None:
     from analysis.batch.compare import compare, render
     from analysis.batch.portfolio import load_flat, names_for
 

@@ -52,7 +52,7 @@ class LabelledSetError(PolicyAlignError):
 class Labelled:
     id: str
     set: str
-    kind: str
+    document_kind: str
     labels: dict
     group: str
     path: Path | None = None
@@ -180,9 +180,9 @@ def _labelled_fact(labels: dict, kind: FactKind) -> bool:
 def _is_gold(candidate: Candidate, gold: object) -> bool:
     if gold is None:
         return False
-    if candidate.kind == "period":
+    if candidate.fact == "period":
         return candidate.value == gold
-    if candidate.kind == "share":
+    if candidate.fact == "share":
         return abs(float(candidate.value) - float(gold)) <= SHARE_TOLERANCE  # type: ignore[arg-type]
     return abs(float(candidate.value) - float(gold)) < 0.5  # type: ignore[arg-type]
 

@@ -199,7 +199,7 @@ class EngineName(StrEnum):
     ray = "ray"  # Ray Data (optional dependency)
 
 
-def score(
+def score_backlog(
     records: Iterable[InputRecord],
     out: Path,
     output_format: RowFormat = RowFormat.jsonl,

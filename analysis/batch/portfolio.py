@@ -240,7 +240,7 @@ def _filters(views: list[dict[str, Any]], names: Names) -> dict[str, list[tuple[
 
 
 @dataclass(frozen=True)
-class Report:
+class PortfolioPage:
     """The page and the attention list it shows, headings first (also written as CSV/XLSX by the CLI)."""
 
     html: str
@@ -254,7 +254,7 @@ def _environment():
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def build(entries: list[Entry], names: Names, title: str = "Portföljrapport") -> Report:
+def build(entries: list[Entry], names: Names, title: str = "Portföljrapport") -> PortfolioPage:
     ordered = rank(entries, names)
     ok = [e for e in ordered if e.ok]
     charts = _framework_charts(ok, names) + [_perspective_chart(ok, names), _findings_chart(ok, names),
@@ -270,9 +270,9 @@ def build(entries: list[Entry], names: Names, title: str = "Portföljrapport") -
         title=title, charts=charts, docs=views, kpi=kpi, filters=_filters(views, names),
         export_json=json.dumps(export, ensure_ascii=False, default=str).replace("</", "<\\/"),
         xlsx=base64.b64encode(xlsx_bytes([columns, *records])).decode("ascii"))
-    return Report(page, [columns, *records])
+    return PortfolioPage(page, [columns, *records])
 
 
-def build_report(path: Path, title: str = "Portföljrapport", settings: Settings | None = None) -> Report:
+def build_portfolio(path: Path, title: str = "Portföljrapport", settings: Settings | None = None) -> PortfolioPage:
     names = names_for(settings)
     return build(load_entries(path, names), names, title)

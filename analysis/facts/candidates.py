@@ -43,7 +43,7 @@ SUBJECTS = {  # interactions a linear ranker cannot learn alone: a party in the 
 NEAR_CHARS = 40
 PAIR_REACH = 3  # a period's end is among the next three dates
 PAIR_GAP_CHARS = 100
-MAX_CANDIDATES = 400  # per fact kind and document: bounded work on hostile input
+MAX_CANDIDATES = 400  # per fact and document: bounded work on hostile input
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = get_args(DocumentKind)
 _CLAUSE_MARKS = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
 _CONNECTOR = re.compile(rf"^\s*(?:[{DASHES}]|till och med|till|t\.\s?o\.\s?m\.?|tom|fram till|och)?\s*"
@@ -54,7 +54,7 @@ Period = tuple[date | None, date | None]
 
 @dataclass
 class Candidate:
-    kind: FactKind
+    fact: FactKind
     value: float | Period
     start: int  # document offsets of the expression
     end: int
@@ -140,9 +140,9 @@ class CandidateGenerator:
         self._percent = PercentFinder()
         self._dates = DateFinder()
         self._sections = [entry.id for entry in headings.sections]
-        self.feature_names: dict[FactKind, list[str]] = {kind: self._names(kind) for kind in FACT_KINDS}
+        self.feature_names: dict[FactKind, list[str]] = {fact: self._names(fact) for fact in FACT_KINDS}
 
-    def _names(self, kind: FactKind) -> list[str]:
+    def _names(self, fact: FactKind) -> list[str]:
         cue = [f"{name}@{where}" for name in self._cues.names for where in WHERE] + list(SUBJECTS)
         common = ["position", "early", "alone", "one_of_few", *[f"section={s}" for s in [*self._sections, "none"]],
                   *[f"kind={k}" for k in DOCUMENT_KINDS]]
@@ -153,12 +153,12 @@ class CandidateGenerator:
                       "fraction", "words", "field"],
             "period": ["both_ends", "start_only", "end_only", "start_day", "end_day", "start_year", "end_year",
                        "months", "derived", "plausible_length", "dates_in_sentence", "field", "tight"],
-        }[kind]
+        }[fact]
         return cue + common + specific
 
     def generate(self, document: Document) -> dict[FactKind, list[Candidate]]:
         views = [self._view(document, index) for index in range(len(document.sentences))]
-        out: dict[FactKind, list[Candidate]] = {kind: [] for kind in FACT_KINDS}
+        out: dict[FactKind, list[Candidate]] = {fact: [] for fact in FACT_KINDS}
         for view in views:
             text = view.sentence.text
             money = self._money.find(text)
@@ -167,9 +167,9 @@ class CandidateGenerator:
             out["amount"] += self._amounts(view, money, percents, dates)
             out["share"] += self._shares(view, percents, money)
             out["period"] += self._periods(view, dates)
-        for kind, candidates in out.items():
+        for fact, candidates in out.items():
             del candidates[MAX_CANDIDATES:]
-            self._document_features(document, kind, candidates)
+            self._document_features(document, fact, candidates)
         return out
 
     def _view(self, document: Document, index: int) -> _SentenceView:
@@ -271,7 +271,7 @@ class CandidateGenerator:
                          view.index, None, features)
 
     # ---- document-level features ----------------------------------------------------------------
-    def _document_features(self, document: Document, kind: FactKind, candidates: list[Candidate]) -> None:
+    def _document_features(self, document: Document, fact: FactKind, candidates: list[Candidate]) -> None:
         n = max(len(document.sentences), 1)
         values = Counter(c.value for c in candidates)
         largest = max((c.value for c in candidates if isinstance(c.value, float)), default=None)
@@ -287,7 +287,7 @@ class CandidateGenerator:
             features["repeats"] = math.log1p(values[candidate.value] - 1)
             features["alone"] = float(len(values) == 1)
             features["one_of_few"] = 1.0 / len(values)
-            if kind == "amount":
+            if fact == "amount":
                 features["is_max"] = float(candidate.value == largest)
 
 

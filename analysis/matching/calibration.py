@@ -43,12 +43,12 @@ class Calibrator:
     def version(self) -> str:
         return content_version(f"calibrator-{self.embedder}", [self.coefficients, self.intercepts, self.threshold])
 
-    def key(self, kind: str) -> str:
+    def key(self, framework_kind: str) -> str:
         """The model a framework kind is scored with: its own, or the pooled default."""
-        return kind if kind in self.coefficients else DEFAULT_KEY
+        return framework_kind if framework_kind in self.coefficients else DEFAULT_KEY
 
-    def probability(self, kind: str, features: Mapping[Feature, float]) -> float:
-        key = self.key(kind)
+    def probability(self, framework_kind: str, features: Mapping[Feature, float]) -> float:
+        key = self.key(framework_kind)
         z = float(np.dot(self.coefficients[key], feature_vector(features))) + self.intercepts[key]
         return 1.0 / (1.0 + math.exp(-z))
 
@@ -64,24 +64,25 @@ class Calibrator:
             raise ModelUnavailableError(f"{path} was fitted on features {fitted}, the registered matchers report "
                                         f"{list(FEATURES)}; refit it with 'policyalign models calibrate'")
         order = [fitted.index(name) for name in FEATURES]
-        coefficients = {kind: [weights[i] for i in order] for kind, weights in data["coefficients"].items()}
+        coefficients = {key: [weights[i] for i in order] for key, weights in data["coefficients"].items()}
         return cls(data["embedder"], coefficients, data["intercepts"], data["threshold"], data.get("meta", {}))
 
 
 def fit_calibrator(rows: Sequence[tuple[str, Mapping[Feature, float], int]], embedder: str, c: float = 1.0,
                    meta: dict | None = None) -> Calibrator:
-    """Fit per kind on (kind, features, label) rows; DEFAULT_KEY pools every kind for new frameworks."""
+    """Fit per framework kind on (framework kind, features, label) rows; DEFAULT_KEY pools every kind for
+    new frameworks."""
     from sklearn.linear_model import LogisticRegression
 
     coefficients, intercepts = {}, {}
-    kinds = sorted({kind for kind, _, _ in rows})
-    for kind in [*kinds, DEFAULT_KEY]:
-        subset = [(f, y) for k, f, y in rows if kind == DEFAULT_KEY or k == kind]
+    framework_kinds = sorted({framework_kind for framework_kind, _, _ in rows})
+    for key in [*framework_kinds, DEFAULT_KEY]:
+        subset = [(f, y) for k, f, y in rows if key == DEFAULT_KEY or k == key]
         x = np.array([feature_vector(f) for f, _ in subset])
         y = np.array([label for _, label in subset])
         if len(set(y)) < 2:
             continue
         model = LogisticRegression(C=c, max_iter=1000).fit(x, y)  # unweighted: probabilities stay calibrated
-        coefficients[kind] = [round(float(v), 6) for v in model.coef_[0]]
-        intercepts[kind] = round(float(model.intercept_[0]), 6)
+        coefficients[key] = [round(float(v), 6) for v in model.coef_[0]]
+        intercepts[key] = round(float(model.intercept_[0]), 6)
     return Calibrator(embedder, coefficients, intercepts, 0.5, meta or {})

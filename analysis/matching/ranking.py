@@ -20,10 +20,12 @@ def is_explicit(features: Mapping[Feature, float]) -> bool:
     return features.get(Feature.NAME_MENTION, 0.0) >= 1.0
 
 
-def rank(features: Mapping[str, Mapping[Feature, float]], calibrator: Calibrator, kind: str) -> list[Ranked]:
+def rank(features: Mapping[str, Mapping[Feature, float]], calibrator: Calibrator,
+         framework_kind: str) -> list[Ranked]:
     """Items with their features → (item, probability, explicit), explicitly named items first, then by
     calibrated probability."""
-    return order(Ranked(item, calibrator.probability(kind, f), is_explicit(f)) for item, f in features.items())
+    return order(Ranked(item, calibrator.probability(framework_kind, f), is_explicit(f))
+                 for item, f in features.items())
 
 
 def order(scores: Iterable[tuple[str, float, bool]]) -> list[Ranked]:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.batch.engine import run_local, score, unique_ids
+from analysis.batch.engine import run_local, score_backlog, unique_ids
 from analysis.batch.inputs import InputRecord, iter_inputs
 from analysis.batch.outputs import read_rows
-from analysis.batch.portfolio import build_report
+from analysis.batch.portfolio import build_portfolio
 from analysis.settings import Settings
 from tests.conftest import DEVSET, ROOT, make_pdf
 
@@ -49,7 +49,7 @@ EXPECTED_ERRORS = {"empty.txt": "empty-document", "junk.txt": "unreadable-docume
 
 def test_mixed_folder_every_input_one_row(mixed_folder, tmp_path):
     out = tmp_path / "out.jsonl"
-    summary = score(iter_inputs([str(mixed_folder)]), out, settings={**FAKE, "max_upload_bytes": 100_000})
+    summary = score_backlog(iter_inputs([str(mixed_folder)]), out, settings={**FAKE, "max_upload_bytes": 100_000})
     rows = list(read_rows(out))
     assert summary.total == len(rows) == 10
     by_name = {Path(row["id"]).name: row for row in rows}
@@ -76,7 +76,7 @@ def test_csv_and_jsonl_exports_with_named_columns(tmp_path):
     records = unique_ids(iter_inputs([str(export), str(lines)], id_column="arende", text_column="beskrivning"))
     assert [r.id for r in records] == ["A-1", "A-2", "A-1#2", "B-1", f"{lines}#2"]
     out = tmp_path / "out.csv"
-    score(iter_inputs([str(export), str(lines)], "arende", "beskrivning"), out, "csv", settings=FAKE)
+    score_backlog(iter_inputs([str(export), str(lines)], "arende", "beskrivning"), out, "csv", settings=FAKE)
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["status"] for r in rows] == ["ok", "error", "ok", "ok", "error"]
@@ -88,7 +88,7 @@ def test_parquet_is_readable_with_pyarrow(tmp_path):
     import pyarrow.parquet as pq
 
     out = tmp_path / "out.parquet"
-    score([InputRecord(id="d06", source="d06", path=str(DEVSET / "d06.txt"))], out, "parquet", settings=FAKE)
+    score_backlog([InputRecord(id="d06", source="d06", path=str(DEVSET / "d06.txt"))], out, "parquet", settings=FAKE)
     table = pq.read_table(out).to_pylist()
     assert table[0]["id"] == "d06" and table[0]["share_percent"] == 60.0
     assert table[0]["findings"] and "share-above-limit" in table[0]["findings"]
@@ -97,10 +97,10 @@ def test_parquet_is_readable_with_pyarrow(tmp_path):
 def test_resume_skips_done_and_cuts_a_partial_line(tmp_path):
     out = tmp_path / "out.jsonl"
     records = [InputRecord(id=f"d{i:02d}", source="x", path=str(DEVSET / f"d{i:02d}.txt")) for i in range(1, 5)]
-    score(records[:2], out, settings=FAKE)
+    score_backlog(records[:2], out, settings=FAKE)
     with out.open("ab") as handle:
         handle.write(b'{"id": "d03", "status": "ok", "resu')  # a kill mid-line
-    summary = score(records, out, settings=FAKE, resume=True)
+    summary = score_backlog(records, out, settings=FAKE, resume=True)
     ids = [row["id"] for row in read_rows(out)]
     assert ids == ["d01", "d02", "d03", "d04"] and summary.skipped == 2
 
@@ -145,15 +145,15 @@ def test_worker_crash_is_retried_once_then_an_error_row(tmp_path):
 def test_two_workers_give_the_same_rows_as_one(tmp_path):
     records = [InputRecord(id=p.stem, source=str(p), path=str(p)) for p in sorted(DEVSET.glob("d0*.txt"))]
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    score(records, one, settings=FAKE)
-    score(records, two, settings=FAKE, workers=2, batch_size=3)
+    score_backlog(records, one, settings=FAKE)
+    score_backlog(records, two, settings=FAKE, workers=2, batch_size=3)
     assert [r["result"]["alignments"] for r in read_rows(one)] == [r["result"]["alignments"] for r in read_rows(two)]
 
 
 def test_portfolio_report(mixed_folder, tmp_path):
     out = tmp_path / "out.jsonl"
-    score(iter_inputs([str(mixed_folder)]), out, settings={**FAKE, "max_upload_bytes": 100_000})
-    page = build_report(out, settings=Settings(embedder="fake")).html
+    score_backlog(iter_inputs([str(mixed_folder)]), out, settings={**FAKE, "max_upload_bytes": 100_000})
+    page = build_portfolio(out, settings=Settings(embedder="fake")).html
     assert page.count("<svg") >= 4
     assert "Dokument att åtgärda" in page and "empty.txt" in page and "dokumentet är tomt" in page
     assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', page)  # self-contained: no external assets
@@ -165,7 +165,7 @@ def test_ray_engine_matches_local(tmp_path):
     records = [InputRecord(id=p.stem, source=str(p), path=str(p)) for p in sorted(DEVSET.glob("d1*.txt"))]
     records.append(InputRecord(id="bad", source="bad", text=""))
     local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
-    score(records, local, settings=FAKE)
-    score(records, distributed, settings=FAKE, engine="ray", workers=2, batch_size=3)
+    score_backlog(records, local, settings=FAKE)
+    score_backlog(records, distributed, settings=FAKE, engine="ray", workers=2, batch_size=3)
     strip = lambda rows: [(r["id"], r["status"], r["result"] and r["result"]["alignments"]) for r in rows]  # noqa: E731
     assert strip(read_rows(local)) == strip(read_rows(distributed))

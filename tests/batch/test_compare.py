@@ -38,14 +38,14 @@ def _outcome(row):
 
 
 def test_compare_lists_exactly_the_documents_that_differ(scored, tmp_path):
-    from analysis.batch.engine import score
+    from analysis.batch.engine import score_backlog
 
     corpus = tmp_path / "policy_corpus"
     shutil.copytree(ROOT / "policy_corpus", corpus)
     rus = corpus / "frameworks" / "orebro-rus-2022-2030.yaml"
     rus.write_text(rus.read_text(encoding="utf-8").rstrip("\n") + "\n" + NEW_ITEM, encoding="utf-8")
     new = tmp_path / "new.parquet"
-    score(scored.records, new, "parquet", settings={"embedder": "fake", "corpus_dir": str(corpus)})
+    score_backlog(scored.records, new, "parquet", settings={"embedder": "fake", "corpus_dir": str(corpus)})
 
     settings = Settings(embedder="fake", corpus_dir=corpus)
     old_rows, new_rows = load_flat(scored.parquet, settings), load_flat(new, settings)

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from analysis.batch.attention import Entry, Names, rank
-from analysis.batch.portfolio import build, build_report, load_entries, names_for
+from analysis.batch.portfolio import build, build_portfolio, load_entries, names_for
 from analysis.batch.rows import SanityLimits, add_sanity_flags
 from analysis.settings import Settings
 from tests.conftest import ROOT
@@ -32,7 +32,7 @@ def names() -> Names:
 
 @pytest.fixture(scope="module")
 def report(scored, names):
-    return build_report(scored.parquet, settings=SETTINGS)
+    return build_portfolio(scored.parquet, settings=SETTINGS)
 
 
 def visible_text(page: str) -> str:
