@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 
+import numpy as np
 import pytest
 
 from analysis.errors import ModelUnavailableError
-from analysis.matching.calibration import Calibrator, fit_calibrator
-from analysis.matching.features import Feature, FeatureMismatchError
+from analysis.document import Document
+from analysis.matching.calibration import FEATURES, Calibrator, fit_calibrator
+from analysis.matching.features import Feature, FeatureMismatchError, merged
+from analysis.matching.registry import calibrator_features, registered
 from tests.conftest import SEED
 
 
@@ -96,24 +100,52 @@ def test_calibrator_refuses_a_missing_feature_and_other_features(tmp_path):
         Calibrator.load(path)
 
 
-def test_every_registered_matcher_reports_its_features(analyzer):
-    """The contract every matcher must pass (in the spirit of check_estimator)."""
-    from analysis.matching.registry import MATCHERS
+def _empty_document(analyzer):
+    return Document(id="empty", source=None, text="", language="sv", kind="summary", sections=[], sentences=[],
+                    vectors=np.zeros((0, analyzer.embedder.dim), dtype=np.float32))
 
+
+def test_every_registered_matcher_passes_the_matcher_contract(analyzer):
+    """The contract every matcher must pass (in the spirit of scikit-learn's check_estimator): registered
+    under its own name, reports exactly its declared features (finite floats), one score per item in its
+    declared range, evidence quoting the text, the same answer twice, and an empty document handled."""
     document = analyzer.prepare(analyzer.read_path(SEED))
     analyzer.embed([document])
     instances = {"lexical": analyzer.lexical, "semantic": analyzer.semantic, "supervised": analyzer.supervised}
-    assert set(MATCHERS) == set(instances)
+    assert list(registered()) == list(instances)  # a new matcher must be wired into the pipeline
+    assert len(set(calibrator_features())) == len(calibrator_features()) == len(FEATURES)
     for name, matcher in instances.items():
-        assert type(matcher) is MATCHERS[name] and matcher.name == name
+        assert type(matcher) is registered()[name] and matcher.name == name
+        low, high = matcher.score_range
         for framework in analyzer.frameworks(None):
             scores = matcher.score(document, framework)
             assert [s.item for s in scores] == [item.id for item in framework.items]
             for score in scores:
-                assert set(matcher.features) <= set(score.features), (name, score.item)
-                assert all(isinstance(v, float) and v == v for v in score.features.values())
+                assert score.matcher == name and set(score.features) == set(matcher.features), (name, score.item)
+                assert all(isinstance(v, float) and math.isfinite(v) for v in score.features.values())
+                assert low <= score.score <= high, (name, score.item, score.score)
                 for evidence in score.evidence:
                     assert document.text[evidence.start : evidence.end] == evidence.text
+                    assert evidence.source == name
+            assert matcher.score(document, framework) == scores, name
+            empty = matcher.score(_empty_document(analyzer), framework)
+            assert [s.item for s in empty] == [item.id for item in framework.items]
+            assert all(s.evidence == [] and set(s.features) == set(matcher.features)
+                       and low <= s.score <= high for s in empty), name
+
+
+def test_combined_matcher_calibrates_every_registered_feature(analyzer):
+    document = analyzer.prepare(analyzer.read_path(SEED))
+    analyzer.embed([document])
+    for framework in analyzer.frameworks(None):
+        for score in analyzer.matcher.score(document, framework):
+            assert set(score.features) == set(FEATURES) and list(score.contributions) == list(registered())
+            assert 0.0 <= score.score <= 1.0
+
+
+def test_features_from_two_matchers_never_overwrite_each_other():
+    with pytest.raises(FeatureMismatchError, match="lexical_log"):
+        merged({Feature.LEXICAL_LOG: 1.0}, {Feature.LEXICAL_LOG: 2.0})
 
 
 def test_alignments_are_ranked_with_evidence(analyzer):

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from multiprocessing import get_context
 from pathlib import Path
-from enum import StrEnum
 from typing import Any
 
 from analysis.batch.inputs import InputRecord

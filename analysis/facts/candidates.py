@@ -140,6 +140,7 @@ class CandidateGenerator:
         self._percent = PercentFinder()
         self._dates = DateFinder()
         self._sections = [entry.id for entry in headings.sections]
+        self._title = headings.title.id
         self.feature_names: dict[FactKind, list[str]] = {fact: self._names(fact) for fact in FACT_KINDS}
 
     def _names(self, fact: FactKind) -> list[str]:
@@ -281,10 +282,12 @@ class CandidateGenerator:
             features = candidate.features
             features["position"] = candidate.sentence / n
             features["early"] = float(candidate.sentence < 3)
-            features[f"section={section.id or 'none'}"] = 1.0
+            if section.id != self._title:  # the ranker has no title feature (adding one means a refit)
+                features[f"section={section.id or 'none'}"] = 1.0
             features[f"kind={document.kind}"] = 1.0
             features["field"] = float(section.style in FIELD_STYLES)
-            features["repeats"] = math.log1p(values[candidate.value] - 1)
+            if fact != "period":  # a period's repeats are not one of its features (see _names)
+                features["repeats"] = math.log1p(values[candidate.value] - 1)
             features["alone"] = float(len(values) == 1)
             features["one_of_few"] = 1.0 / len(values)
             if fact == "amount":

@@ -42,6 +42,7 @@ class _Compiled:
 class LexicalMatcher:
     name: ClassVar[str]  # set by @register
     features = (Feature.LEXICAL_SHARE, Feature.LEXICAL_LOG, Feature.NAME_MENTION)
+    score_range = (0.0, math.inf)
 
     def __init__(self, headings: HeadingLexicon, evidence_limit: int = 3) -> None:
         self._headings = headings

@@ -21,6 +21,7 @@ from analysis.matching.features import Feature
 class RegisteredMatcher(Protocol):
     name: ClassVar[str]
     features: ClassVar[tuple[Feature, ...]]  # what it reports to the calibrator, as ItemScore.features keys
+    score_range: ClassVar[tuple[float, float]]  # the raw ItemScore.score it can give, closed interval
 
     def score(self, document: Document, framework: Framework) -> list[ItemScore]: ...
 

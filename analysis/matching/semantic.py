@@ -23,6 +23,13 @@ TOP_K = 3
 MIN_SENTENCE_WORDS = 4
 
 
+def top_k_mean(per_item: np.ndarray) -> np.ndarray:
+    """Each item's score from a sentences × items similarity matrix: the mean of its TOP_K best sentences
+    (fewer when the text has fewer), so one lucky sentence does not decide."""
+    k = min(TOP_K, len(per_item))
+    return np.sort(per_item, axis=0)[-k:].mean(axis=0)
+
+
 def item_texts(item: PolicyItem) -> list[str]:
     """What an item 'means' to the embedder: its name with description, orientations, examples."""
     return [f"{item.name}. {item.description.strip()}", *item.orientations, *item.examples]
@@ -32,6 +39,7 @@ def item_texts(item: PolicyItem) -> list[str]:
 class SemanticMatcher:
     name: ClassVar[str]  # set by @register
     features = (Feature.SEMANTIC_Z, Feature.SEMANTIC_TOP)
+    score_range = (-1.0, 1.0)  # a mean of cosine similarities
 
     def __init__(self, embedder: Embedder, headings: HeadingLexicon, evidence_limit: int = 3) -> None:
         self.embedder = embedder
@@ -66,8 +74,7 @@ class SemanticMatcher:
         per_item = np.full((len(usable), n_items), -1.0, dtype=np.float32)
         for index in range(n_items):
             per_item[:, index] = sims[:, owners == index].max(axis=1)
-        k = min(TOP_K, len(usable))
-        top = np.sort(per_item, axis=0)[-k:].mean(axis=0)
+        top = top_k_mean(per_item)
         spread = float(top.std()) or 1.0
         z = (top - top.mean()) / spread
         results = []

@@ -99,6 +99,7 @@ class SupervisedMatcher:
 
     name: ClassVar[str]  # set by @register
     features = (Feature.SUPERVISED,)
+    score_range = (0.0, 1.0)  # a probability
 
     def __init__(self, model: SupervisedModel) -> None:
         self.model = model
