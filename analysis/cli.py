@@ -55,6 +55,18 @@ def _settings(embedder: EmbedderName | None = None, corpus: Path | None = None):
     return Settings(**overrides)
 
 
+def _load_corpus(root: Path):
+    """The corpus, or exit with the validator's report (every problem with file, line and entry)."""
+    from analysis.corpus import load_corpus
+    from analysis.errors import CorpusError
+
+    try:
+        return load_corpus(root)
+    except CorpusError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
 def _analyzer(embedder: EmbedderName | None = None, corpus: Path | None = None):
     from analysis.pipeline import Analyzer
 
@@ -175,15 +187,8 @@ def evaluate(
 @corpus_app.command("validate")
 def corpus_validate(path: Annotated[Path | None, typer.Argument(help="Corpus folder")] = None) -> None:
     """Check every file of the corpus; list every problem with file, line and entry."""
-    from analysis.corpus import load_corpus
-    from analysis.errors import CorpusError
-
     root = path or _settings().corpus_dir
-    try:
-        corpus = load_corpus(root)
-    except CorpusError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+    corpus = _load_corpus(root)
     items = sum(len(f.items) for f in corpus.frameworks)
     typer.echo(
         f"ok: {corpus.manifest.name} {corpus.version}: {len(corpus.frameworks)} frameworks, {items} items, "
@@ -201,15 +206,9 @@ def corpus_show(
     from rich.console import Console
     from rich.table import Table
 
-    from analysis.corpus import load_corpus
-    from analysis.errors import CorpusError
-
+    loaded = _load_corpus(corpus or _settings().corpus_dir)
     try:
-        loaded = load_corpus(corpus or _settings().corpus_dir)
         frameworks = [loaded.framework(framework)] if framework else loaded.frameworks
-    except CorpusError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_USAGE) from None
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     console = Console()
@@ -255,7 +254,6 @@ def models_build(
 
     from rich.progress import Progress
 
-    from analysis.corpus import load_corpus
     from analysis.embeddings.build import build_static_sv, corpus_words
 
     if name != "static-sv":
@@ -263,6 +261,7 @@ def models_build(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = _settings()
     target = out or settings.models_dir / "static-sv"
+    corpus = _load_corpus(settings.corpus_dir)
     with Progress() as progress:
         task = progress.add_task("teacher vectors", total=None)
 
@@ -270,7 +269,6 @@ def models_build(
             progress.update(task, total=total)
             return lambda n: progress.advance(task, n)
 
-        corpus = load_corpus(settings.corpus_dir)
         info = build_static_sv(target, cache, extra_words=corpus_words(corpus), progress_factory=factory, corpus=corpus)
     typer.echo(json.dumps(info, indent=2))
 
@@ -287,7 +285,7 @@ def models_calibrate(
     from analysis.evaluation import fit_shipped
     from analysis.facts import ranker_path
     from analysis.facts.ranker import FactRanker
-    from analysis.matching.calibration import FEATURES, Calibrator
+    from analysis.matching.calibration import FEATURES, Calibrator, calibrator_path
     from analysis.matching.supervised import MODEL_FILE, SupervisedModel
     from analysis.pipeline import Analyzer
 
@@ -301,7 +299,7 @@ def models_calibrate(
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     written: dict[Path, Calibrator | FactRanker | SupervisedModel] = {
-        settings.models_dir / "alignment-calibrator" / f"{model.name}.json": models.calibrator
+        calibrator_path(settings.models_dir, model.name): models.calibrator
     }
     if settings.embedder == "static-sv":  # the fact ranker and the supervised model do not depend on the embedder
         written |= {
@@ -338,14 +336,7 @@ def serve(
         os.environ.setdefault(variable, "1")
     import uvicorn
 
-    from analysis.corpus import load_corpus
-    from analysis.errors import CorpusError
-
-    try:  # refuse to start on an invalid corpus, with the validator's message
-        load_corpus(_settings().corpus_dir)
-    except CorpusError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+    _load_corpus(_settings().corpus_dir)  # refuse to start on an invalid corpus, with the validator's message
     from analysis.cases_cli import _repository
 
     _repository().store.close()  # refuse an unmigrated database with one line, before any worker starts
@@ -390,17 +381,11 @@ def score_backlog_command(
 
     from analysis.batch.engine import score_backlog
     from analysis.batch.inputs import iter_inputs
-    from analysis.corpus import load_corpus
-    from analysis.errors import CorpusError
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     settings = _settings(embedder)
+    corpus = _load_corpus(settings.corpus_dir)
     try:
-        corpus = load_corpus(settings.corpus_dir)
         corpus.region(region)
-    except CorpusError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_USAGE) from None
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     overrides = {

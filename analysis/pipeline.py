@@ -27,7 +27,7 @@ from analysis.facts import FactExtractor, ranker_path
 from analysis.facts.ranker import FactRanker
 from analysis.ingest import SourceText
 from analysis.matching.base import Explanation, ItemScore
-from analysis.matching.calibration import Calibrator
+from analysis.matching.calibration import Calibrator, calibrator_path
 from analysis.matching.combined import CombinedMatcher
 from analysis.matching.lexical import LexicalMatcher
 from analysis.matching.ranking import is_explicit, order
@@ -77,9 +77,7 @@ class Analyzer:
         settings = settings or get_settings()
         corpus = corpus or cached_corpus(str(settings.corpus_dir))
         embedder = embedder or get_embedder(settings.embedder, str(settings.models_dir))
-        calibrator = calibrator or Calibrator.load(
-            settings.models_dir / "alignment-calibrator" / f"{embedder.name}.json"
-        )
+        calibrator = calibrator or Calibrator.load(calibrator_path(settings.models_dir, embedder.name))
         fact_ranker = fact_ranker or FactRanker.load(ranker_path(settings.models_dir))
         supervised = supervised or SupervisedModel.load(settings.models_dir / MODEL_FILE)
         return cls(settings, corpus, embedder, calibrator, fact_ranker, supervised)

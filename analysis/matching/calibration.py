@@ -22,6 +22,11 @@ FEATURES = calibrator_features()
 DEFAULT_KEY = "default"  # the model pooled over every framework kind, for a kind not fitted on
 
 
+def calibrator_path(models_dir: Path, embedder: str) -> Path:
+    """One calibrator per embedder: its features' scale depends on the embedder."""
+    return models_dir / "alignment-calibrator" / f"{embedder}.json"
+
+
 def feature_vector(features: Mapping[Feature, float]) -> list[float]:
     """The calibrator's inputs in order. Exactly the registered features: a missing or misspelt name is
     a FeatureMismatchError (a bug in a matcher), never a silent 0."""
