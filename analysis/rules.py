@@ -18,6 +18,7 @@ from analysis.corpus.schema import (
     PatternPresentRule,
     PeriodOrderRule,
     PeriodWithinRule,
+    RULE_MESSAGE_FIELDS,
     Rule,
     RuleSet,
     ShareAboveRule,
@@ -133,17 +134,15 @@ class RuleEngine:
         return findings
 
 
-def _message(rule, facts: Facts, evidence: list[Evidence]) -> str:
+def _message(rule: Rule, facts: Facts, evidence: list[Evidence]) -> str:
+    """The rule's message with its placeholders filled (the corpus schema admits only these names)."""
     values = {
         "share": _number(facts.share_percent), "amount": _amount_in(evidence),
         "start": facts.period.start, "end": facts.period.end,
-        "latest_end": getattr(rule, "latest_end", None), "limit": getattr(rule, "limit_percent", None),
+        "latest_end": getattr(rule, "latest_end", None), "limit": _number(getattr(rule, "limit_percent", None)),
         "limit_sek": _kronor(getattr(rule, "limit_sek", None)),
     }
-    try:
-        return rule.message.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return rule.message
+    return rule.message.format(**{name: values[name] for name in RULE_MESSAGE_FIELDS})
 
 
 def _number(value: float | None) -> str:

@@ -62,7 +62,7 @@ def test_shipped_corpus_has_every_fixed_id(corpus):
 
 def test_version_includes_content_hash(corpus_copy):
     before = load_corpus(corpus_copy).version
-    edit(corpus_copy / "rules.yaml", lambda t: t.replace("överstiger 50 %", "är över 50 %"))
+    edit(corpus_copy / "rules.yaml", lambda t: t.replace("överstiger {limit} %", "är över {limit} %"))
     after = load_corpus(corpus_copy).version
     assert before.split("+")[0] == after.split("+")[0] and before != after
 
@@ -188,3 +188,13 @@ def test_the_perspective_section_is_named_once(corpus_copy):
 def test_the_title_id_is_no_heading_id(corpus_copy):
     edit(corpus_copy / "headings.yaml", lambda t: t.replace("title: {id: titel,", "title: {id: syfte,"))
     assert any("duplicate section id 'syfte'" in p for p in problems_of(corpus_copy))
+
+
+def test_a_rule_message_shows_its_limit_as_a_placeholder(corpus_copy):
+    edit(corpus_copy / "rules.yaml", lambda t: t.replace("överstiger {limit} %", "överstiger 50 %"))
+    assert any("[share-above-limit]" in p and "{limit}" in p for p in problems_of(corpus_copy))
+
+
+def test_a_rule_message_names_only_known_placeholders(corpus_copy):
+    edit(corpus_copy / "rules.yaml", lambda t: t.replace("({share} %)", "({andel} %)"))
+    assert any("[share-above-limit]" in p and "'andel'" in p for p in problems_of(corpus_copy))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from datetime import date
 from typing import Annotated, Literal, get_args
 
@@ -167,18 +168,47 @@ class PerspectiveSet(Strict):
     perspectives: list[Perspective] = Field(min_length=1)
 
 
+# What a rule message may name: the facts found, the amount in the evidence, and the rule's own parameters.
+RULE_MESSAGE_FIELDS = ("share", "amount", "start", "end", "latest_end", "limit", "limit_sek")
+
+
 class RuleBase(Strict):
     id: Slug
     status: Status = "verified"
     severity: Severity
-    message: str = Field(min_length=1)
+    message: str = Field(min_length=1, description="Swedish; {placeholders} from RULE_MESSAGE_FIELDS")
     citation: str = Field(min_length=1)
     applies_to: list[DocumentKind] = ["decision", "application", "summary", "form"]
+
+    @field_validator("message")
+    @classmethod
+    def _known_placeholders(cls, message: str) -> str:
+        try:
+            fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(message)
+                      if name is not None]
+        except ValueError as error:
+            raise ValueError(f"message is not a valid template: {error}") from None
+        if any(spec or conversion for _, spec, conversion in fields):
+            raise ValueError("message placeholders take no format: the values come formatted in Swedish")
+        names = {name for name, _, _ in fields}
+        if unknown := sorted(names - set(RULE_MESSAGE_FIELDS)):
+            raise ValueError(f"message names unknown placeholders {unknown}; known: {list(RULE_MESSAGE_FIELDS)}")
+        return message
+
+    def _names(self, placeholder: str) -> None:
+        """A parameter the officer must see is a placeholder, never a number copied into the text."""
+        if f"{{{placeholder}}}" not in self.message:
+            raise ValueError(f"message must show the rule's parameter as {{{placeholder}}}")
 
 
 class ShareAboveRule(RuleBase):
     check: Literal["share_above"]
     limit_percent: float = Field(gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _shows_limit(self) -> ShareAboveRule:
+        self._names("limit")
+        return self
 
 
 class FactsMissingRule(RuleBase):
@@ -216,6 +246,11 @@ class AmountPatternAboveRule(RuleBase):
     check: Literal["amount_pattern_above"]
     patterns: list[Regex] = Field(min_length=1)
     limit_sek: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _shows_limit(self) -> AmountPatternAboveRule:
+        self._names("limit_sek")
+        return self
 
 
 Rule = Annotated[
