@@ -7,6 +7,7 @@ loadable without scikit-learn, versioned by their content hash.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,17 +15,23 @@ import numpy as np
 
 from analysis.artefacts import content_version, read_json, write_json
 from analysis.errors import ModelUnavailableError
+from analysis.matching.features import Feature, check_names
 from analysis.matching.registry import calibrator_features
 
 FEATURES = calibrator_features()
+DEFAULT_KEY = "default"  # the model pooled over every framework kind, for a kind not fitted on
 
 
-def feature_vector(features: dict[str, float]) -> list[float]:
-    """The calibrator's inputs in order; a missing feature is a bug in a matcher, never a silent 0."""
-    try:
-        return [float(features[name]) for name in FEATURES]
-    except KeyError as error:
-        raise KeyError(f"a registered matcher did not report feature {error.args[0]!r}") from None
+def calibrator_path(models_dir: Path, embedder: str) -> Path:
+    """One calibrator per embedder: its features' scale depends on the embedder."""
+    return models_dir / "alignment-calibrator" / f"{embedder}.json"
+
+
+def feature_vector(features: Mapping[Feature, float]) -> list[float]:
+    """The calibrator's inputs in order. Exactly the registered features: a missing or misspelt name is
+    a FeatureMismatchError (a bug in a matcher), never a silent 0."""
+    check_names(features, FEATURES)
+    return [float(features[name]) for name in FEATURES]
 
 
 @dataclass
@@ -41,24 +48,25 @@ class Calibrator:
     intercepts: dict[str, float]
     threshold: float = 0.5
     meta: dict = field(default_factory=dict)
-    item_offsets: dict[str, dict[str, float]] = field(default_factory=dict)  # kind → item id → log-odds
+    item_offsets: dict[str, dict[str, float]] = field(default_factory=dict)  # model key → item id → log-odds
 
     @property
     def version(self) -> str:
         return content_version(f"calibrator-{self.embedder}",
                                [self.coefficients, self.intercepts, self.threshold, self.item_offsets])
 
-    def kind_key(self, kind: str) -> str:
-        """The model a framework kind uses: its own, or 'default' (every kind pooled) for a new kind."""
-        return kind if kind in self.coefficients else "default"
+    def key(self, framework_kind: str) -> str:
+        """The model a framework kind is scored with: its own, or the pooled default."""
+        return framework_kind if framework_kind in self.coefficients else DEFAULT_KEY
 
-    def offset(self, kind: str, item: str | None) -> float:
-        return self.item_offsets.get(self.kind_key(kind), {}).get(item or "", 0.0)
+    def offset(self, framework_kind: str, item: str | None) -> float:
+        """The item's fitted log-odds offset; 0 for an item the calibrator was not fitted on."""
+        return self.item_offsets.get(self.key(framework_kind), {}).get(item or "", 0.0)
 
-    def probability(self, kind: str, features: dict[str, float], item: str | None = None) -> float:
-        key = self.kind_key(kind)
+    def probability(self, framework_kind: str, features: Mapping[Feature, float], item: str | None = None) -> float:
+        key = self.key(framework_kind)
         z = float(np.dot(self.coefficients[key], feature_vector(features))) + self.intercepts[key]
-        z += self.offset(kind, item)
+        z += self.offset(framework_kind, item)
         return 1.0 / (1.0 + math.exp(-z))
 
     def save(self, path: Path) -> None:
@@ -74,22 +82,23 @@ class Calibrator:
             raise ModelUnavailableError(f"{path} was fitted on features {fitted}, the registered matchers report "
                                         f"{list(FEATURES)}; refit it with 'policyalign models calibrate'")
         order = [fitted.index(name) for name in FEATURES]
-        coefficients = {kind: [weights[i] for i in order] for kind, weights in data["coefficients"].items()}
+        coefficients = {key: [weights[i] for i in order] for key, weights in data["coefficients"].items()}
         return cls(data["embedder"], coefficients, data["intercepts"], data["threshold"], data.get("meta", {}),
                    data.get("item_offsets", {}))
 
 
-def fit_calibrator(rows: list[tuple[str, str, dict[str, float], int]], embedder: str, c: float = 1.0,
+def fit_calibrator(rows: Sequence[tuple[str, str, Mapping[Feature, float], int]], embedder: str, c: float = 1.0,
                    meta: dict | None = None) -> Calibrator:
-    """Fit per kind on (kind, item, features, label) rows, with one offset column per item of the kind;
-    'default' pools every kind, without item offsets, for frameworks of a kind never fitted."""
+    """Fit per framework kind on (framework kind, item, features, label) rows, with one offset column per
+    item of the kind; DEFAULT_KEY pools every kind, without item offsets, for frameworks of a kind never
+    fitted."""
     from sklearn.linear_model import LogisticRegression
 
     coefficients, intercepts, offsets = {}, {}, {}
-    kinds = sorted({kind for kind, _, _, _ in rows})
-    for kind in [*kinds, "default"]:
-        subset = [(item, f, y) for k, item, f, y in rows if kind == "default" or k == kind]
-        items = sorted({item for item, _, _ in subset}) if kind != "default" else []
+    framework_kinds = sorted({framework_kind for framework_kind, _, _, _ in rows})
+    for key in [*framework_kinds, DEFAULT_KEY]:
+        subset = [(item, f, y) for k, item, f, y in rows if key == DEFAULT_KEY or k == key]
+        items = sorted({item for item, _, _ in subset}) if key != DEFAULT_KEY else []
         column = {item: index for index, item in enumerate(items)}
         x = np.zeros((len(subset), len(FEATURES) + len(items)))
         for row, (item, f, _) in enumerate(subset):
@@ -101,8 +110,8 @@ def fit_calibrator(rows: list[tuple[str, str, dict[str, float], int]], embedder:
             continue
         model = LogisticRegression(C=c, max_iter=1000).fit(x, y)  # unweighted: probabilities stay calibrated
         weights = [round(float(v), 6) for v in model.coef_[0]]
-        coefficients[kind] = weights[: len(FEATURES)]
-        intercepts[kind] = round(float(model.intercept_[0]), 6)
+        coefficients[key] = weights[: len(FEATURES)]
+        intercepts[key] = round(float(model.intercept_[0]), 6)
         if items:
-            offsets[kind] = dict(zip(items, weights[len(FEATURES):], strict=True))
+            offsets[key] = dict(zip(items, weights[len(FEATURES):], strict=True))
     return Calibrator(embedder, coefficients, intercepts, 0.5, meta or {}, offsets)
