@@ -170,19 +170,19 @@ def evaluate(
     embedder: EmbedderOption = None,
 ) -> None:
     """Held-out accuracy per labelled set and pooled: alignment, perspectives, facts and findings."""
-    from analysis.evaluation import evaluate as run_evaluation, format_report, misses
+    from analysis.evaluation import evaluate as run_evaluation, format_evaluation, misses
 
     analyzer = _analyzer(embedder)
     try:
-        report = run_evaluation(analyzer, sources, region, folds=folds, in_sample=in_sample)
+        figures = run_evaluation(analyzer, sources, region, folds=folds, in_sample=in_sample)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
         return
-    typer.echo(format_report(report, markdown=markdown))
+    typer.echo(format_evaluation(figures, markdown=markdown))
     if show_misses:
-        typer.echo("\n".join(f"  miss: {line}" for line in misses(report)))
+        typer.echo("\n".join(f"  miss: {line}" for line in misses(figures)))
 
 
 @corpus_app.command("validate")

@@ -398,15 +398,15 @@ def evaluate(analyzer: Analyzer, sources: Sequence[Path], region: str | None = N
     prepared = prepare_all(analyzer, labelled, region)
     frameworks = analyzer.frameworks(region)
     held_out = cross_validated(analyzer, prepared, frameworks, folds)
-    report = {"embedder": f"{analyzer.embedder.name}:{analyzer.embedder.version}", "folds": folds,
+    figures = {"embedder": f"{analyzer.embedder.name}:{analyzer.embedder.version}", "folds": folds,
               "sets": sorted({p.labelled.set for p in prepared}),
               "held_out": _by_set(prepared, held_out, frameworks, analyzer)}
     if in_sample:
         supervise(prepared, analyzer.supervised_model)
         shipped = {p.labelled.id: predict(analyzer, p, frameworks, analyzer.calibrator, analyzer.fact_ranker)
                    for p in prepared}
-        report["in_sample"] = _by_set(prepared, shipped, frameworks, analyzer)
-    return report
+        figures["in_sample"] = _by_set(prepared, shipped, frameworks, analyzer)
+    return figures
 
 
 def _by_set(prepared: Sequence[Prepared], predictions: dict[str, Prediction], frameworks: list[Framework],
@@ -453,12 +453,12 @@ ROWS: tuple[tuple[str, str], ...] = (
 )
 
 
-def format_report(report: dict, markdown: bool = False) -> str:
+def format_evaluation(figures: dict, markdown: bool = False) -> str:
     """One table: rows are metrics, columns are sets (held-out), with n and the 95 % interval."""
-    blocks = [(f"held-out (grouped {report['folds']}-fold cross-validation)", report["held_out"])]
-    if "in_sample" in report:
-        blocks.append(("IN-SAMPLE (shipped models, fitted on these texts: optimistic)", report["in_sample"]))
-    lines = [f"Evaluation, embedder {report['embedder']}", ""]
+    blocks = [(f"held-out (grouped {figures['folds']}-fold cross-validation)", figures["held_out"])]
+    if "in_sample" in figures:
+        blocks.append(("IN-SAMPLE (shipped models, fitted on these texts: optimistic)", figures["in_sample"]))
+    lines = [f"Evaluation, embedder {figures['embedder']}", ""]
     for title, by_set in blocks:
         columns = list(by_set)
         lines.append(title)
@@ -491,6 +491,6 @@ def _table(by_set: dict, columns: list[str], markdown: bool) -> list[str]:
     return out
 
 
-def misses(report: dict, block: str = "held_out") -> list[str]:
-    return [e for name, m in report[block].items() if name != "pooled" for e in m["errors"]]
+def misses(figures: dict, block: str = "held_out") -> list[str]:
+    return [e for name, m in figures[block].items() if name != "pooled" for e in m["errors"]]
 

@@ -143,6 +143,17 @@ def test_combined_matcher_calibrates_every_registered_feature(analyzer):
             assert 0.0 <= score.score <= 1.0
 
 
+def test_a_matcher_name_is_registered_once():
+    from analysis.matching.registry import register
+
+    class Impostor:
+        features = (Feature.LEXICAL_LOG,)
+
+    with pytest.raises(ValueError, match="'lexical' is registered already"):
+        register("lexical")(Impostor)
+    assert registered()["lexical"] is not Impostor
+
+
 def test_features_from_two_matchers_never_overwrite_each_other():
     with pytest.raises(FeatureMismatchError, match="lexical_log"):
         merged({Feature.LEXICAL_LOG: 1.0}, {Feature.LEXICAL_LOG: 2.0})

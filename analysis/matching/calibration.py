@@ -19,6 +19,7 @@ from analysis.matching.features import Feature, check_names
 from analysis.matching.registry import calibrator_features
 
 FEATURES = calibrator_features()
+_FEATURE_SET = frozenset(FEATURES)
 DEFAULT_KEY = "default"  # the model pooled over every framework kind, for a kind not fitted on
 
 
@@ -30,7 +31,8 @@ def calibrator_path(models_dir: Path, embedder: str) -> Path:
 def feature_vector(features: Mapping[Feature, float]) -> list[float]:
     """The calibrator's inputs in order. Exactly the registered features: a missing or misspelt name is
     a FeatureMismatchError (a bug in a matcher), never a silent 0."""
-    check_names(features, FEATURES)
+    if features.keys() != _FEATURE_SET:
+        check_names(features, FEATURES)  # raises, naming the unexpected and the missing
     return [float(features[name]) for name in FEATURES]
 
 
