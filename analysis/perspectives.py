@@ -18,7 +18,8 @@ from typing import Literal
 from analysis.corpus.schema import EmptySign, Perspective, PerspectiveSet, SignalKind, Term
 from analysis.document import Document
 from analysis.nlp import Sentence
-from analysis.nlp.terms import TermHit, TermMatcher
+from analysis.nlp.patterns import AnyOf
+from analysis.nlp.terms import TermHit, TermIndex, TermMatcher, Vocabulary
 from analysis.result import Evidence, PerspectiveOut, PerspectiveStatus, perspective_source
 
 CONTINUATION_SENTENCES = 2
@@ -27,10 +28,19 @@ CONTINUATION_SENTENCES = 2
 @dataclass
 class _Compiled:
     perspective: Perspective
-    topic: TermMatcher
-    signals: dict[SignalKind, list[re.Pattern[str]]]
-    friend_terms: TermMatcher
+    topic: Vocabulary  # in the analyzer's TermIndex
+    signals: dict[SignalKind, AnyOf]  # the perspective's own; the common ones are the analyzer's
+    friend_terms: Vocabulary
     friend_patterns: list[tuple[re.Pattern[str], str]]
+    any_friend_pattern: AnyOf  # a sentence none of them matches needs no look at each
+
+
+@dataclass
+class _Sentences:
+    """What is the same for every perspective, found once per sentence of one document."""
+
+    common: dict[int, set[SignalKind]] = field(default_factory=dict)  # the common signals' kinds
+    empty: dict[int, EmptySign | None] = field(default_factory=dict)  # the first empty sign
 
 
 # Why a sentence is in a perspective's scope: under its heading, it names the perspective (strongly or with
@@ -47,44 +57,42 @@ class _Scope:
 
 
 class PerspectiveAnalyzer:
-    def __init__(self, perspective_set: PerspectiveSet, evidence_limit: int = 3) -> None:
+    def __init__(self, perspective_set: PerspectiveSet, evidence_limit: int = 3,
+                 terms: TermIndex | None = None) -> None:
+        """``terms``: the index shared with other analyzers (the pipeline's), so a sentence is scanned once."""
         self._set = perspective_set
+        self._terms = TermIndex() if terms is None else terms
         self._evidence_limit = evidence_limit
-        self._empty = [
-            (sign, [re.compile(p, re.IGNORECASE) for p in sign.patterns]) for sign in perspective_set.empty_signs
-        ]
+        self._empty = [(sign, AnyOf(sign.patterns)) for sign in perspective_set.empty_signs]
+        self._common = {kind: AnyOf(perspective_set.common_signals.get(kind, []))
+                        for kind in perspective_set.signal_kinds}
         self._compiled = [self._compile(p) for p in perspective_set.perspectives]
 
     def _compile(self, perspective: Perspective) -> _Compiled:
-        signals: dict[SignalKind, list[re.Pattern[str]]] = {}
-        for kind in self._set.signal_kinds:
-            patterns = [*self._set.common_signals.get(kind, []), *perspective.signals.get(kind, [])]
-            signals[kind] = [re.compile(p, re.IGNORECASE) for p in patterns]
+        signals = {kind: AnyOf(perspective.signals.get(kind, [])) for kind in self._set.signal_kinds}
         return _Compiled(
             perspective,
-            TermMatcher(perspective.vocabulary, perspective.false_friends),
+            self._terms.add(TermMatcher(perspective.vocabulary, perspective.false_friends)),
             signals,
-            TermMatcher(
+            self._terms.add(TermMatcher(
                 [
                     Term(term=f.term, positions=f.positions, note=f.note)
                     for f in perspective.false_friends
                     if f.term is not None
                 ]
-            ),
+            )),
             [(re.compile(f.pattern, re.IGNORECASE), f.note) for f in perspective.false_friends if f.pattern],
+            AnyOf(f.pattern for f in perspective.false_friends if f.pattern),
         )
 
     def analyze(self, document: Document) -> list[PerspectiveOut]:
         mentions = {c.perspective.id: self._mentions(c, document) for c in self._compiled}
-        return [self._judge(c, document, self._scope(c, document, mentions)) for c in self._compiled]
+        shared = _Sentences()
+        return [self._judge(c, document, self._scope(c, document, mentions), shared) for c in self._compiled]
 
     def _mentions(self, compiled: _Compiled, document: Document) -> dict[int, list[TermHit]]:
         """Sentence index → the perspective's terms found in it."""
-        found: dict[int, list[TermHit]] = {}
-        for index, sentence in enumerate(document.sentences):
-            if hits := compiled.topic.find(sentence):
-                found[index] = hits
-        return found
+        return self._terms.hits(document, compiled.topic)
 
     def _scope(self, compiled: _Compiled, document: Document, mentions: dict[str, dict[int, list[TermHit]]]) -> _Scope:
         pid = compiled.perspective.id
@@ -112,11 +120,11 @@ class PerspectiveAnalyzer:
                 scope.sentences.setdefault(follower, "continuation" if strong else "weak")
         return scope
 
-    def _judge(self, compiled: _Compiled, document: Document, scope: _Scope) -> PerspectiveOut:
+    def _judge(self, compiled: _Compiled, document: Document, scope: _Scope, shared: _Sentences) -> PerspectiveOut:
         perspective = compiled.perspective
         templates = self._set.reasons
         headed = [s for s in document.sections if perspective.id in s.perspectives]
-        kinds, evidence, empty_reasons = self._substance(compiled, document, scope)
+        kinds, evidence, empty_reasons = self._substance(compiled, document, scope, shared)
         labels = self._set.signal_kinds
         found = [labels[k].lower() for k in _ordered(kinds, labels)]
         reasons: list[str] = []
@@ -148,8 +156,8 @@ class PerspectiveAnalyzer:
                               score=score, reasons=reasons, evidence=sorted(evidence, key=lambda e: e.start),
                               signals=[*_ordered(kinds, labels)])
 
-    def _substance(self, compiled: _Compiled, document: Document,
-                   scope: _Scope) -> tuple[set[SignalKind], list[Evidence], list[str]]:
+    def _substance(self, compiled: _Compiled, document: Document, scope: _Scope,
+                   shared: _Sentences) -> tuple[set[SignalKind], list[Evidence], list[str]]:
         """Kinds of substance in the text about the perspective; empty sentences give reasons instead.
 
         A sentence with an empty sign still counts when it also carries substance ("berörs inte
@@ -162,10 +170,14 @@ class PerspectiveAnalyzer:
         empty_reasons: list[str] = []
         for index in sorted(scope.sentences):
             sentence = document.sentences[index]
-            found = {
-                kind for kind, patterns in compiled.signals.items() if any(p.search(sentence.text) for p in patterns)
+            if index not in shared.common:
+                shared.common[index] = {kind for kind, signal in self._common.items() if signal.search(sentence.text)}
+            found = shared.common[index] | {
+                kind for kind, signal in compiled.signals.items() if signal.search(sentence.text)
             }
-            if not found and (sign := self._empty_sign(sentence)) is not None:
+            if index not in shared.empty and not found:
+                shared.empty[index] = self._empty_sign(sentence)
+            if not found and (sign := shared.empty[index]) is not None:
                 empty_reasons.append(self._set.reasons.empty_sentence.format(reason=sign.reason,
                                                                             quote=_quote(sentence.text)))
                 evidence.append(_evidence(sentence, 0.0, perspective_source(sign.id)))
@@ -179,19 +191,19 @@ class PerspectiveAnalyzer:
 
     def _empty_sign(self, sentence: Sentence) -> EmptySign | None:
         for sign, patterns in self._empty:
-            if any(p.search(sentence.text) for p in patterns):
+            if patterns.search(sentence.text):
                 return sign
         return None
 
-    @staticmethod
-    def _false_friends(compiled: _Compiled, document: Document, template: str) -> list[str]:
+    def _false_friends(self, compiled: _Compiled, document: Document, template: str) -> list[str]:
         """Explain look-alikes the text uses, so the officer sees why they did not count."""
         notes: dict[str, str] = {}
-        for sentence in document.sentences:
-            for hit in compiled.friend_terms.find(sentence):
+        friends = self._terms.hits(document, compiled.friend_terms)
+        for index, sentence in enumerate(document.sentences):
+            for hit in friends.get(index, ()):
                 word = sentence.tokens[hit.first].text
                 notes.setdefault(word.lower(), template.format(word=word, note=hit.term.note))
-            for pattern, note in compiled.friend_patterns:
+            for pattern, note in compiled.friend_patterns if compiled.any_friend_pattern.search(sentence.text) else ():
                 if match := pattern.search(sentence.text):
                     notes.setdefault(match.group(0).lower(), template.format(word=match.group(0), note=note))
         return list(notes.values())[:3]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -34,6 +34,7 @@ from analysis.matching.ranking import is_explicit, order
 from analysis.matching.semantic import SemanticMatcher
 from analysis.matching.supervised import MODEL_FILE, SupervisedMatcher, SupervisedModel
 from analysis.nlp import build_nlp, is_swedish_word, sentences_of
+from analysis.nlp.terms import TermIndex
 from analysis.perspectives import PerspectiveAnalyzer
 from analysis.result import (
     AnalysisResult,
@@ -69,6 +70,7 @@ class Analyzer:
     calibrator: Calibrator
     fact_ranker: FactRanker
     supervised_model: SupervisedModel
+    _versions: tuple[tuple, dict[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def create(cls, settings: Settings | None = None, *, corpus: PolicyCorpus | None = None,
@@ -85,14 +87,16 @@ class Analyzer:
     def __post_init__(self) -> None:
         limit = self.settings.evidence_per_item
         self.mapper = HeadingMapper(self.corpus.headings, self.corpus.perspectives)
-        self.lexical = LexicalMatcher(self.corpus.headings, limit)
+        terms = TermIndex()  # one vocabulary scan per sentence, shared by lexical matching and perspectives
+        self.lexical = LexicalMatcher(self.corpus.headings, limit, terms)
         self.semantic = SemanticMatcher(self.embedder, self.corpus.headings, limit)
         self.supervised = SupervisedMatcher(self.supervised_model)
         self.matcher = CombinedMatcher(self.lexical, self.semantic, self.supervised, self.calibrator, limit)
-        self.perspectives = PerspectiveAnalyzer(self.corpus.perspectives, limit)
+        self.perspectives = PerspectiveAnalyzer(self.corpus.perspectives, limit, terms)
         self.rules = RuleEngine(self.corpus.rules)
         self.facts = FactExtractor(self.corpus, self.fact_ranker)
         self.semantic.warm(self.corpus.frameworks)
+        self.lexical.warm(self.corpus.frameworks)
         self.limits = ingest.IngestLimits.from_settings(self.settings)
 
     def warm_up(self) -> None:
@@ -215,9 +219,18 @@ class Analyzer:
 
     def versions(self, region: str) -> Versions:
         return Versions(software=software_version(), corpus=self.corpus.version, region=region,
-                        models={"embedder": f"{self.embedder.name}:{self.embedder.version}",
-                                "calibrator": self.calibrator.version, "fact_ranker": self.fact_ranker.version,
-                                "supervised": self.supervised_model.version})
+                        models=dict(self._model_versions()))
+
+    def _model_versions(self) -> dict[str, str]:
+        """The loaded models' content hashes, computed once per set of models: hashing the supervised
+        matcher's weights on every analysis was 7 % of its instructions."""
+        models = (self.embedder, self.calibrator, self.fact_ranker, self.supervised_model)
+        cached = self._versions
+        if cached is None or any(now is not then for now, then in zip(models, cached[0], strict=True)):
+            cached = self._versions = (models, {
+                "embedder": f"{self.embedder.name}:{self.embedder.version}", "calibrator": self.calibrator.version,
+                "fact_ranker": self.fact_ranker.version, "supervised": self.supervised_model.version})
+        return cached[1]
 
     def explain(self, document: Document, item_id: str, region: str | None = None) -> Explanation:
         """Each matcher's view of one item, for ``policyalign explain``."""

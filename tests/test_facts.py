@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -190,3 +191,21 @@ def test_the_fact_extractor_passes_its_contract(analyzer):
         assert extractor.extract(document) == extractor.extract(document)
     empty = Document(id="empty", source=None, text="", language="sv", kind="summary", sections=[], sentences=[])
     assert extractor.extract(empty) == Facts()
+
+
+@pytest.mark.parametrize("kind", ["money", "percent", "date"])
+def test_a_finder_skips_only_texts_it_cannot_match(kind):
+    """The cheap pre-test (a digit, a year, 'milj', …) must hold wherever the full pattern matches."""
+    from analysis.facts.numbers import DateFinder, MoneyFinder, PercentFinder
+
+    finder = {"money": MoneyFinder, "percent": PercentFinder, "date": DateFinder}[kind]()
+    words = ["2025", "1 500", "mars", "hösten", "tre", "miljoner", "Miljard", "kr", "procent", "%", "hälften",
+             "en tredjedel", "-", "/"]
+    matched = 0
+    for n in (1, 2, 3):
+        for parts in itertools.product(words, repeat=n):
+            for text in (" ".join(parts), "".join(parts)):
+                found = finder._pattern.search(text) is not None
+                matched += found
+                assert finder._needed.search(text) or not found, text
+    assert matched > 100

@@ -11,9 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wordfreq import zipf_frequency
 
+from analysis.corpus.schema import FalseFriend, Term
 from analysis.nlp import build_nlp, lemma, sentences_of, split_compound, term_keys
 from analysis.nlp.compounds import zipf
 from analysis.nlp.pipeline import build_nlp_with_keys
+from analysis.nlp.patterns import AnyOf
+from analysis.nlp.terms import TermIndex, TermMatcher
 
 
 def sentence_texts(text: str) -> list[str]:
@@ -110,6 +113,55 @@ class TestFrequencyTable:
     def test_very_long_words_are_not_split(self):
         assert split_compound("företag" * 20) is None
         assert split_compound("kompetensförsörjningsinsats") is not None
+
+
+class TestTermIndex:
+    """One scan for many vocabularies: each keeps its own false friends, masks and phrases."""
+
+    def _sentence(self, text: str):
+        return sentences_of(build_nlp()(text), 0, 0)[0]
+
+    def test_each_vocabulary_keeps_its_own_false_friends(self):
+        index = TermIndex()
+        vetoing = index.add(TermMatcher([Term(term="miljö")], [FalseFriend(term="miljö", positions=("head",),
+                                                                           note="omgivning")]))
+        plain = index.add(TermMatcher([Term(term="miljö")]))
+        hits = index.scan(self._sentence("En bättre arbetsmiljö och miljö."))
+        assert [h.first for h in hits[vetoing]] == [4]
+        assert [h.first for h in hits[plain]] == [2, 4]
+
+    def test_masks_phrases_and_negation_stay_per_vocabulary(self):
+        index = TermIndex()
+        masked = index.add(TermMatcher([Term(term="klimat")], [FalseFriend(pattern="gott klimat", note="stämning")]))
+        phrase = index.add(TermMatcher([Term(term="biologisk mångfald"), Term(term="klimat")]))
+        hits = index.scan(self._sentence("Det är inte gott klimat för biologisk mångfald."))
+        assert masked not in hits
+        assert [(h.term.term, h.negated) for h in hits[phrase]] == [("klimat", True), ("biologisk mångfald", False)]
+
+    def test_a_vocabulary_alone_finds_what_the_index_finds(self):
+        sentence = self._sentence("Vi minskar klimatavtrycket och utsläppen.")
+        matcher = TermMatcher([Term(term="klimat"), Term(term="utsläpp")])
+        index = TermIndex()
+        index.add(TermMatcher([Term(term="utsläpp", positions=("head",))]))
+        alone = index.add(matcher)
+        assert matcher.find(sentence) == index.scan(sentence)[alone]
+
+
+class TestAnyOf:
+    """One scan for many patterns answers exactly what searching each would."""
+
+    PATTERNS = [r"\b(berör|påverkar) (inte|ej)\b", r"\b(\w+) och \1\b", r"(?x) öppen \s för \s alla",
+                r"(?P<n>\d+) procent", r"(?P<n>\d+) av \d+", r"\bgenom att\b"]
+
+    @pytest.mark.parametrize("text", ["Projektet berör inte barn.", "mer och mer", "öppen för alla", "40 procent",
+                                      "3 av 10", "Vi gör det genom att mäta.", "Inget här.", "BERÖR EJ", ""])
+    def test_matches_where_any_pattern_does(self, text):
+        import re
+
+        assert AnyOf(self.PATTERNS).search(text) == any(re.search(p, text, re.IGNORECASE) for p in self.PATTERNS)
+
+    def test_no_patterns_match_nothing(self):
+        assert not AnyOf([]).search("allt")
 
 
 class TestSentenceStarts:

@@ -115,13 +115,16 @@ class _SentenceView:
         left, right = self.clause(start, end)
         text_end = len(self.sentence.text)
         features: dict[str, float] = {}
+        windows = {"near": (max(0, start - NEAR_CHARS), start), "before": (left, start), "after": (end, right),
+                   "sentence": (0, text_end)}
         for name, (starts, ends) in self.cues.items():
-            windows = {"near": (max(0, start - NEAR_CHARS), start), "before": (left, start), "after": (end, right),
-                       "sentence": (0, text_end)}
+            labelled = name in self.label
+            if not starts and not labelled:
+                continue  # the class is nowhere in the sentence or its label: no feature to set
             for where, (lo, hi) in windows.items():
                 if _any_in(starts, ends, lo, hi) or (where == "sentence" and _any_in(starts, ends, end, text_end)):
                     features[f"{name}@{where}"] = 1.0
-            if name in self.label:
+            if labelled:
                 features[f"{name}@label"] = 1.0
             if any(f"{name}@{where}" in features for where in CLOSE):
                 features[f"{name}@close"] = 1.0
@@ -158,13 +161,15 @@ class CandidateGenerator:
         return cue + common + specific
 
     def generate(self, document: Document) -> dict[FactKind, list[Candidate]]:
-        views = [self._view(document, index) for index in range(len(document.sentences))]
         out: dict[FactKind, list[Candidate]] = {fact: [] for fact in FACT_KINDS}
-        for view in views:
-            text = view.sentence.text
+        for index, sentence in enumerate(document.sentences):
+            text = sentence.text
             money = self._money.find(text)
             percents = self._percent.find(text)
             dates = self._dates.find(text)
+            if not (money or percents or dates):
+                continue  # no candidate: the cue scan (a third of the facts' time) is not needed
+            view = self._view(document, index)
             out["amount"] += self._amounts(view, money, percents, dates)
             out["share"] += self._shares(view, percents, money)
             out["period"] += self._periods(view, dates)

@@ -20,7 +20,7 @@ from analysis.matching.base import ItemScore, top_evidence
 from analysis.matching.features import Feature
 from analysis.matching.registry import register
 from analysis.nlp import phrase_lemmas
-from analysis.nlp.terms import TermMatcher
+from analysis.nlp.terms import TermIndex, TermMatcher, Vocabulary
 from analysis.result import Evidence
 
 NAME_MENTION_WEIGHT = 4.0
@@ -30,9 +30,9 @@ BARE_STRENGTH = 0.75  # a name with no claim around it (a title, a list): strong
 
 @dataclass
 class _Compiled:
-    """One term matcher for a whole framework: each sentence is scanned once, not once per item."""
+    """One vocabulary for a whole framework: each sentence is scanned once, not once per item."""
 
-    matcher: TermMatcher
+    vocabulary: Vocabulary  # in the matcher's TermIndex
     owners: dict[Term, list[str]]  # term → items whose vocabulary holds it
     idf: dict[str, float]
     names: dict[str, str]  # item → its name as space-joined lemmas
@@ -44,8 +44,10 @@ class LexicalMatcher:
     features = (Feature.LEXICAL_SHARE, Feature.LEXICAL_LOG, Feature.NAME_MENTION)
     score_range = (0.0, math.inf)
 
-    def __init__(self, headings: HeadingLexicon, evidence_limit: int = 3) -> None:
+    def __init__(self, headings: HeadingLexicon, evidence_limit: int = 3, terms: TermIndex | None = None) -> None:
+        """``terms``: the index shared with other analyzers (the pipeline's), so a sentence is scanned once."""
         self._headings = headings
+        self._terms = TermIndex() if terms is None else terms
         self._evidence_limit = evidence_limit
         self._compiled: dict[str, _Compiled] = {}
 
@@ -57,6 +59,11 @@ class LexicalMatcher:
         if any(word in mentions.secondary for word in recent):
             return SECONDARY_STRENGTH
         return 1.0 if any(word in mentions.context for word in recent) else BARE_STRENGTH
+
+    def warm(self, frameworks: list[Framework]) -> None:
+        """Index every framework's vocabulary before the first document, so no document is scanned twice."""
+        for framework in frameworks:
+            self._compile(framework)
 
     def _compile(self, framework: Framework) -> _Compiled:
         if framework.id not in self._compiled:
@@ -71,7 +78,7 @@ class LexicalMatcher:
             friends = [friend for item in framework.items for friend in item.false_friends]
             n_items = len(framework.items)
             self._compiled[framework.id] = _Compiled(
-                TermMatcher(owners, friends), dict(owners),
+                self._terms.add(TermMatcher(owners, friends)), dict(owners),
                 {text: math.log(1 + n_items / count) for text, count in containing.items()},
                 {item.id: " ".join(_name_lemmas(item)).replace("-", " ") for item in framework.items})
         return self._compiled[framework.id]
@@ -81,10 +88,11 @@ class LexicalMatcher:
         per_term: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         per_sentence: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         mention: dict[str, float] = defaultdict(float)
+        found = self._terms.hits(document, compiled.vocabulary)
         for index, sentence in enumerate(document.sentences):
             weight = self._headings.weight_of(document.section_of(sentence).id)
             lemma_text = sentence.lemma_text.replace("-", " ")  # "EU-projekt" is one token, the name two words
-            for hit in compiled.matcher.find(sentence):
+            for hit in found.get(index, ()):
                 if hit.negated:
                     continue
                 gain = hit.term.weight * weight

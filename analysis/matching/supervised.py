@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import ClassVar
 
@@ -54,6 +54,8 @@ class FrameworkModel:
     classes: list[str]
     coefficients: list[list[float]]  # classes × terms (one row for two classes: sklearn's binary form)
     intercepts: list[float]
+    # the weights as arrays, made on first use: converting the lists was most of a call's time
+    _arrays: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
 
     def probabilities(self, lemmas: Sequence[str]) -> dict[str, float]:
         counts = Counter(self.terms[w] for w in lemmas if w in self.terms)
@@ -63,7 +65,10 @@ class FrameworkModel:
         norm = float(np.linalg.norm(vector))
         if norm:
             vector /= norm
-        z = np.asarray(self.coefficients) @ vector + np.asarray(self.intercepts)
+        if self._arrays is None:
+            self._arrays = (np.asarray(self.coefficients), np.asarray(self.intercepts))
+        coefficients, intercepts = self._arrays
+        z = coefficients @ vector + intercepts
         if len(self.classes) == 2:  # binary: one logit for the second class
             p = 1.0 / (1.0 + math.exp(-float(z[0])))
             return {self.classes[0]: 1.0 - p, self.classes[1]: p}
@@ -84,7 +89,8 @@ class SupervisedModel:
                                (np.asarray(m.coefficients, dtype=np.float32).tobytes() for m in models))
 
     def save(self, path: Path) -> None:
-        write_json(path, {"frameworks": {k: vars(m) for k, m in self.frameworks.items()}, "meta": self.meta},
+        write_json(path, {"frameworks": {k: {f.name: getattr(m, f.name) for f in fields(m) if f.init}
+                                         for k, m in self.frameworks.items()}, "meta": self.meta},
                    indent=None)
 
     @classmethod

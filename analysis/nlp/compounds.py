@@ -100,8 +100,11 @@ _SUFFIXES = {"het", "heten", "heter", "ning", "ningen", "ningar", "skap", "skape
              "ande", "ende", "lig", "liga", "ligt", "isk", "iska", "iskt", "are", "aren", "arna", "ens", "ion"}
 
 
-def _modifier(left: str) -> str | None:
-    """The most frequent stem a modifier may stand for: "arbets" → arbete, "skol" → skola; None if none is known."""
+def _modifier(left: str, plain: bool) -> str | None:
+    """The most frequent stem a modifier may stand for: "arbets" → arbete, "skol" → skola; None if none is known.
+
+    ``plain``: the word is one plain token, so every form is too and set membership alone decides.
+    """
     forms = [left, left + "a", left + "e"]
     if left.endswith("s") and len(left) > MIN_PART:
         stem = left[:-1]
@@ -109,7 +112,8 @@ def _modifier(left: str) -> str | None:
     known = _frequent(KNOWN_ZIPF)
     best, best_zipf = None, 0.0
     for form in forms:
-        if _at_least(form, KNOWN_ZIPF, known) and (best is None or zipf(form) > best_zipf):
+        usable = form in known if plain else _at_least(form, KNOWN_ZIPF, known)
+        if usable and (best is None or zipf(form) > best_zipf):
             best, best_zipf = form, zipf(form)
     return best
 
@@ -126,11 +130,12 @@ Piece = tuple[str, str]  # (stem or lemma, surface as written)
 @lru_cache(maxsize=40_000)
 def _split(word: str) -> tuple[Piece, ...] | None:
     best: tuple[Piece, ...] | None = None
+    plain = _ONE_TOKEN.fullmatch(word) is not None  # then so is every part of it (each of ≥ MIN_PART letters)
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         left, right = word[:cut], word[cut:]
         if right in _SUFFIXES:
             continue
-        modifier = _modifier(left)
+        modifier = _modifier(left, plain)
         if modifier is None:
             continue
         if _known_head(right):

@@ -14,7 +14,12 @@ _LEMMATIZER = Lemmatizer(cache_max_size=0, lemmatization_strategy=DefaultStrateg
 @lru_cache(maxsize=40_000)
 def lemma(word: str) -> str:
     """Lower-case lemma; greedy mode also reduces inflected compounds ("arbetsmiljön")."""
-    lowered = word.lower()
+    return _lemma_of_lowered(word.lower())
+
+
+@lru_cache(maxsize=40_000)
+def _lemma_of_lowered(lowered: str) -> str:
+    """Cached by the lower-case form: "Projektet" and "projektet" are looked up once."""
     if not any(ch.isalpha() for ch in lowered):
         return lowered
     return _LEMMATIZER.lemmatize(lowered, "sv").lower()

@@ -19,7 +19,7 @@ from analysis.nlp.torchless import import_thinc_without_torch
 import_thinc_without_torch()  # before spaCy: it imports thinc, which would import torch
 
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -85,6 +85,7 @@ ABBREVIATIONS = [
     "bla.",
     "vs.",
 ]
+_ABBREVIATIONS = frozenset(ABBREVIATIONS)
 _SENTENCE_FINAL_ABBREVIATIONS = {"osv.", "o.s.v.", "etc.", "m.m.", "m.fl.", "kr.", "tkr.", "mnkr."}
 _TERMINAL = {".", "!", "?", "…", "!?"}
 _BULLET = re.compile(r"^[•·▪◦●○■–—*-]$")
@@ -97,15 +98,34 @@ for _name in ("expanded", "keys"):
     if not SpacyToken.has_extension(_name):
         SpacyToken.set_extension(_name, default=None)
 EXPANDED = "policyalign_expanded"
-TOKENS = "policyalign_tokens"  # one list of Token objects shared by the components: spaCy builds a new
-                               # Token object on every iteration, and Doc.text rebuilds the whole string
+TOKENS = "policyalign_tokens"  # the doc's _Table, shared by the components
 
 
-def _tokens(doc: Doc) -> list[SpacyToken]:
-    tokens = doc.user_data.get(TOKENS)
-    if tokens is None:
-        tokens = doc.user_data[TOKENS] = list(doc)
-    return tokens
+@dataclass
+class _Table:
+    """The doc's tokens as Python lists, read from spaCy once and shared by the components.
+
+    spaCy builds a new Token object on every iteration, each attribute is a property call, and
+    Doc.text rebuilds the whole string: reading each once was most of the pipeline's own time.
+    """
+
+    tokens: list[SpacyToken]
+    texts: list[str]
+    spaces: list[int]  # 1 for a whitespace token
+    lemmas: list[str] | None = None  # set by sv_lemmas
+    starts: list[bool] | None = None  # set by sv_sentences
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Table:
+        tokens = list(doc)
+        return cls(tokens, [t.text for t in tokens], doc.to_array([IS_SPACE]).tolist() if tokens else [])
+
+
+def _table(doc: Doc) -> _Table:
+    table = doc.user_data.get(TOKENS)
+    if table is None:
+        table = doc.user_data[TOKENS] = _Table.of(doc)
+    return table
 
 
 @Language.component("sv_sentences")
@@ -115,38 +135,40 @@ def sv_sentences(doc: Doc) -> Doc:
     Set with one ``Doc.from_array`` call: spaCy's ``Token.is_sent_start`` setter checks the whole
     doc for a parse each time, which made sentence setting quadratic in the text's length.
     """
-    tokens = _tokens(doc)
-    starts = numpy.fromiter((1 if _starts_sentence(tokens, index) else -1 for index in range(len(tokens))),
-                            dtype=numpy.int64, count=len(tokens))
-    if len(tokens):
+    table = _table(doc)
+    table.starts = [_starts_sentence(table.texts, table.spaces, index) for index in range(len(table.texts))]
+    if table.starts:
+        starts = numpy.array([1 if start else -1 for start in table.starts], dtype=numpy.int64)
         # spaCy's own encoding of -1; one attribute takes a 1-d array, though the stub says 2-d only.
         doc.from_array([SENT_START], starts.view(numpy.uint64))  # type: ignore[arg-type]
     return doc
 
 
-def _starts_sentence(tokens: list[SpacyToken], index: int) -> bool:
+def _starts_sentence(texts: list[str], spaces: list[int], index: int) -> bool:
     if index == 0:
         return True
-    token, previous = tokens[index], tokens[index - 1]
+    text, previous = texts[index], texts[index - 1]
     starts = False
-    if previous.is_space and "\n" in previous.text:
+    if spaces[index - 1] and "\n" in previous:
         starts = True
-    elif previous.text in _TERMINAL or (
-        previous.text.endswith(".") and len(previous.text) > 1
-        and (previous.lower_ not in ABBREVIATIONS or previous.lower_ in _SENTENCE_FINAL_ABBREVIATIONS)
+    elif previous in _TERMINAL or (
+        previous.endswith(".") and len(previous) > 1
+        and (previous.lower() not in _ABBREVIATIONS or previous.lower() in _SENTENCE_FINAL_ABBREVIATIONS)
     ):
-        first = token.text[:1]
+        first = text[:1]
         starts = first.isupper() or first.isdigit() or first in "”\"'»(•–-"
-    elif _BULLET.match(token.text) and index > 1 and previous.is_space:
+    elif len(text) <= 2 and _BULLET.match(text) and index > 1 and spaces[index - 1]:  # one character
         starts = True
-    return starts and not token.is_space
+    return starts and not spaces[index]
 
 
 @Language.component("sv_lemmas")
 def sv_lemmas(doc: Doc) -> Doc:
     """simplemma's greedy Swedish lemmas (56/56 on a sample; spaCy's own needs POS tags)."""
-    for token in _tokens(doc):
-        token.lemma_ = lemma(token.text)
+    table = _table(doc)
+    table.lemmas = [lemma(text) for text in table.texts]
+    for token, value in zip(table.tokens, table.lemmas, strict=True):
+        token.lemma_ = value
     return doc
 
 
@@ -155,29 +177,29 @@ def sv_coordination(doc: Doc) -> Doc:
     """Expand suspended compounds: "miljö-, barn- och jämställdhetsperspektiven" → miljöperspektiven, …"""
     expanded: dict[int, str] = {}
     doc.user_data[EXPANDED] = expanded
-    tokens = _tokens(doc)
+    table = _table(doc)
+    texts, spaces = table.texts, table.spaces
     index = 0
-    while index < len(tokens):
-        if not _SUSPENDED.match(tokens[index].text):
+    while index < len(texts):
+        if not texts[index].endswith(("-", "-\n")) or not _SUSPENDED.match(texts[index]):  # ends as "$" allows
             index += 1
             continue
-        pending = [tokens[index]]
+        pending = [index]
         cursor = index + 1
-        while cursor < len(tokens):
-            text = tokens[cursor].text
-            if text == "," or tokens[cursor].is_space:
+        while cursor < len(texts):
+            text = texts[cursor]
+            if text == "," or spaces[cursor]:
                 cursor += 1
             elif _SUSPENDED.match(text):
-                pending.append(tokens[cursor])
+                pending.append(cursor)
                 cursor += 1
             else:
                 break
-        if cursor + 1 < len(tokens) and tokens[cursor].lower_ in _CONJUNCTIONS:
-            final = tokens[cursor + 1]
-            compound = split_compound(final.text)
+        if cursor + 1 < len(texts) and texts[cursor].lower() in _CONJUNCTIONS:
+            compound = split_compound(texts[cursor + 1])
             if compound is not None:
-                for token in pending:
-                    token._.expanded = expanded[token.i] = token.text[:-1] + compound.head_surface
+                for i in pending:
+                    table.tokens[i]._.expanded = expanded[i] = texts[i][:-1] + compound.head_surface
         index = cursor
     return doc
 
@@ -186,7 +208,7 @@ def sv_coordination(doc: Doc) -> Doc:
 def sv_term_keys(doc: Doc) -> Doc:
     """Attach the keys vocabulary terms are matched against (see ``term_keys``)."""
     expanded = doc.user_data.get(EXPANDED, {})
-    for token in _tokens(doc):
+    for token in _table(doc).tokens:
         if token.is_alpha or "-" in token.text:
             token._.keys = term_keys(expanded.get(token.i, token.text))
     return doc
@@ -278,20 +300,25 @@ def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -
     out: list[Sentence] = []
     body = doc.text if body is None else body
     expanded = doc.user_data.get(EXPANDED, {})
-    spans: list[list] = []
-    for t in doc.user_data.pop(TOKENS, None) or doc:  # doc.sents would walk the tokens again
-        if t.is_sent_start or not spans:
+    table = doc.user_data.pop(TOKENS, None) or _Table.of(doc)  # doc.sents would walk the tokens again
+    starts = table.starts if table.starts is not None else [bool(t.is_sent_start) for t in table.tokens]
+    lemma_of = table.lemmas if table.lemmas is not None else [t.lemma_ for t in table.tokens]
+    columns = doc.to_array([IDX, IS_ALPHA]).tolist() if table.tokens else []
+    spans: list[list[int]] = []
+    for index, start in enumerate(starts):
+        if start or not spans:
             spans.append([])
-        spans[-1].append(t)
+        spans[-1].append(index)
     paragraphs = _ParagraphCounter(body)
     for span in spans:
         tokens = []
-        for t in span:
-            if t.is_space:
+        for i in span:
+            if table.spaces[i]:
                 continue
-            text = t.text
-            keys = term_keys(expanded.get(t.i, text)) if t.is_alpha or "-" in text else frozenset()
-            tokens.append(Token(text, offset + t.idx, offset + t.idx + len(text), t.lemma_, keys))
+            text = table.texts[i]
+            idx, alpha = columns[i]
+            keys = term_keys(expanded.get(i, text)) if alpha or "-" in text else frozenset()
+            tokens.append(Token(text, offset + idx, offset + idx + len(text), lemma_of[i], keys))
         if not tokens:
             continue
         start, end = tokens[0].start, tokens[-1].end
