@@ -142,8 +142,7 @@ def explain(
     values = feature_vector(combined.features)
     typer.echo(f"{item} in {framework.id}: calibrated score {combined.score:.3f}"
                f" (threshold {analyzer.calibrator.threshold}, calibrator {analyzer.calibrator.version})")
-    typer.echo(f"  intercept {analyzer.calibrator.intercepts[key]:+.3f}"
-               f", offset of {item} {analyzer.calibrator.offset(framework.kind, item):+.3f}")
+    typer.echo(f"  intercept {analyzer.calibrator.intercepts[key]:+.3f}")
     for name, weight, value in zip(FEATURES, weights, values, strict=True):
         typer.echo(f"  {name:<14} value {value:8.3f} × weight {weight:+.3f} = {value * weight:+.3f}")
     for part in (explanation.lexical, explanation.semantic):

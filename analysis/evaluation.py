@@ -148,15 +148,15 @@ def prepare_all(analyzer: Analyzer, labelled: Sequence[Labelled], region: str | 
 
 # ---- fitting ---------------------------------------------------------------------------------------
 def calibration_rows(prepared: Sequence[Prepared],
-                     frameworks: list[Framework]) -> list[tuple[str, str, Features, int]]:
-    rows: list[tuple[str, str, Features, int]] = []
+                     frameworks: list[Framework]) -> list[tuple[str, Features, int]]:
+    rows: list[tuple[str, Features, int]] = []
     for p in prepared:
         for framework in frameworks:
             if not labelled_for(p.labelled.labels, framework):
                 continue
             gold = set(gold_items(p.labelled.labels, framework))
             for item in framework.items:
-                rows.append((framework.kind, item.id, p.features[framework.id][item.id], int(item.id in gold)))
+                rows.append((framework.kind, p.features[framework.id][item.id], int(item.id in gold)))
     return rows
 
 

@@ -69,7 +69,7 @@ def _features(z: float) -> dict[Feature, float]:
 
 
 def test_calibrator_roundtrip_and_monotonicity(tmp_path):
-    rows = [("rus", "item", _features(z), int(z > 1)) for z in [-1.0, -0.5, 0.0, 0.2, 0.4, 1.5, 2.0, 2.5, 3.0, -0.2]]
+    rows = [("rus", _features(z), int(z > 1)) for z in [-1.0, -0.5, 0.0, 0.2, 0.4, 1.5, 2.0, 2.5, 3.0, -0.2]]
     calibrator = fit_calibrator(rows, "fake")
     path = tmp_path / "cal.json"
     calibrator.save(path)
@@ -83,7 +83,7 @@ def test_calibrator_roundtrip_and_monotonicity(tmp_path):
 
 
 def test_calibrator_refuses_a_missing_feature_and_other_features(tmp_path):
-    calibrator = fit_calibrator([("rus", "item", _features(z), int(z > 1)) for z in [-1.0, 0.0, 2.0, 3.0]], "fake")
+    calibrator = fit_calibrator([("rus", _features(z), int(z > 1)) for z in [-1.0, 0.0, 2.0, 3.0]], "fake")
     with pytest.raises(FeatureMismatchError, match=r"missing \['semantic_z'\]"):
         calibrator.probability("rus", {k: v for k, v in _features(1.0).items() if k != Feature.SEMANTIC_Z})
     misspelt = {("semantic_zz" if k == Feature.SEMANTIC_Z else k): v for k, v in _features(1.0).items()}
@@ -189,20 +189,3 @@ def test_named_priority_outranks_inference_and_even_marks_secondary(analyze_text
     assert rus[0].item == "kompetensforsorjning-och-matchning" and rus[0].explicit and rus[0].match
     secondary = next(a for a in rus if a.item == "naringsliv-och-entreprenorskap")
     assert not secondary.explicit
-
-
-def test_calibrator_learns_an_offset_per_item_and_none_for_an_item_it_never_saw(tmp_path):
-    """Two items with the same features: the one that is the answer more often gets the higher probability."""
-    rows = [("national", item, _features(z), int(z > 1 or (item == "often" and z > 0)))
-            for item in ("often", "rarely") for z in [-1.0, -0.5, 0.1, 0.3, 0.5, 0.8, 1.5, 2.0, 2.5, 3.0]]
-    calibrator = fit_calibrator(rows, "fake")
-    path = tmp_path / "cal.json"
-    calibrator.save(path)
-    loaded = Calibrator.load(path)
-    features = _features(0.5)
-    often, rarely = (loaded.probability("national", features, item) for item in ("often", "rarely"))
-    new = loaded.probability("national", features, "new-item")
-    assert often > new > rarely
-    assert loaded.offset("national", "new-item") == 0.0
-    assert loaded.item_offsets["national"].keys() == {"often", "rarely"}
-    assert "default" not in loaded.item_offsets

@@ -38,43 +38,30 @@ def feature_vector(features: Mapping[Feature, float]) -> list[float]:
 
 @dataclass
 class Calibrator:
-    """One logistic model per framework kind (rus, national, orientation).
-
-    Besides the matchers' features, each kind's model has a fitted offset per item it was fitted on
-    (a one-hot column): how often that item is the answer when the features look alike. An item the
-    fit never saw (a new region's framework) gets no offset, i.e. the kind's average.
-    """
+    """One logistic model per framework kind (rus, national, orientation)."""
 
     embedder: str
     coefficients: dict[str, list[float]]
     intercepts: dict[str, float]
     threshold: float = 0.5
     meta: dict = field(default_factory=dict)
-    item_offsets: dict[str, dict[str, float]] = field(default_factory=dict)  # model key → item id → log-odds
 
     @property
     def version(self) -> str:
-        return content_version(f"calibrator-{self.embedder}",
-                               [self.coefficients, self.intercepts, self.threshold, self.item_offsets])
+        return content_version(f"calibrator-{self.embedder}", [self.coefficients, self.intercepts, self.threshold])
 
     def key(self, framework_kind: str) -> str:
         """The model a framework kind is scored with: its own, or the pooled default."""
         return framework_kind if framework_kind in self.coefficients else DEFAULT_KEY
 
-    def offset(self, framework_kind: str, item: str | None) -> float:
-        """The item's fitted log-odds offset; 0 for an item the calibrator was not fitted on."""
-        return self.item_offsets.get(self.key(framework_kind), {}).get(item or "", 0.0)
-
-    def probability(self, framework_kind: str, features: Mapping[Feature, float], item: str | None = None) -> float:
+    def probability(self, framework_kind: str, features: Mapping[Feature, float]) -> float:
         key = self.key(framework_kind)
         z = float(np.dot(self.coefficients[key], feature_vector(features))) + self.intercepts[key]
-        z += self.offset(framework_kind, item)
         return 1.0 / (1.0 + math.exp(-z))
 
     def save(self, path: Path) -> None:
         write_json(path, {"embedder": self.embedder, "features": list(FEATURES), "coefficients": self.coefficients,
-                          "intercepts": self.intercepts, "item_offsets": self.item_offsets,
-                          "threshold": self.threshold, "meta": self.meta}, indent=2)
+                          "intercepts": self.intercepts, "threshold": self.threshold, "meta": self.meta}, indent=2)
 
     @classmethod
     def load(cls, path: Path) -> Calibrator:
@@ -85,35 +72,24 @@ class Calibrator:
                                         f"{list(FEATURES)}; refit it with 'policyalign models calibrate'")
         order = [fitted.index(name) for name in FEATURES]
         coefficients = {key: [weights[i] for i in order] for key, weights in data["coefficients"].items()}
-        return cls(data["embedder"], coefficients, data["intercepts"], data["threshold"], data.get("meta", {}),
-                   data.get("item_offsets", {}))
+        return cls(data["embedder"], coefficients, data["intercepts"], data["threshold"], data.get("meta", {}))
 
 
-def fit_calibrator(rows: Sequence[tuple[str, str, Mapping[Feature, float], int]], embedder: str, c: float = 1.0,
+def fit_calibrator(rows: Sequence[tuple[str, Mapping[Feature, float], int]], embedder: str, c: float = 1.0,
                    meta: dict | None = None) -> Calibrator:
-    """Fit per framework kind on (framework kind, item, features, label) rows, with one offset column per
-    item of the kind; DEFAULT_KEY pools every kind, without item offsets, for frameworks of a kind never
-    fitted."""
+    """Fit per framework kind on (framework kind, features, label) rows; DEFAULT_KEY pools every kind for
+    new frameworks."""
     from sklearn.linear_model import LogisticRegression
 
-    coefficients, intercepts, offsets = {}, {}, {}
-    framework_kinds = sorted({framework_kind for framework_kind, _, _, _ in rows})
+    coefficients, intercepts = {}, {}
+    framework_kinds = sorted({framework_kind for framework_kind, _, _ in rows})
     for key in [*framework_kinds, DEFAULT_KEY]:
-        subset = [(item, f, y) for k, item, f, y in rows if key == DEFAULT_KEY or k == key]
-        items = sorted({item for item, _, _ in subset}) if key != DEFAULT_KEY else []
-        column = {item: index for index, item in enumerate(items)}
-        x = np.zeros((len(subset), len(FEATURES) + len(items)))
-        for row, (item, f, _) in enumerate(subset):
-            x[row, : len(FEATURES)] = feature_vector(f)
-            if item in column:
-                x[row, len(FEATURES) + column[item]] = 1.0
-        y = np.array([label for _, _, label in subset])
+        subset = [(f, y) for k, f, y in rows if key == DEFAULT_KEY or k == key]
+        x = np.array([feature_vector(f) for f, _ in subset])
+        y = np.array([label for _, label in subset])
         if len(set(y)) < 2:
             continue
         model = LogisticRegression(C=c, max_iter=1000).fit(x, y)  # unweighted: probabilities stay calibrated
-        weights = [round(float(v), 6) for v in model.coef_[0]]
-        coefficients[key] = weights[: len(FEATURES)]
+        coefficients[key] = [round(float(v), 6) for v in model.coef_[0]]
         intercepts[key] = round(float(model.intercept_[0]), 6)
-        if items:
-            offsets[key] = dict(zip(items, weights[len(FEATURES):], strict=True))
-    return Calibrator(embedder, coefficients, intercepts, 0.5, meta or {}, offsets)
+    return Calibrator(embedder, coefficients, intercepts, 0.5, meta or {})

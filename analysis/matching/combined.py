@@ -31,7 +31,7 @@ class CombinedMatcher:
         for item in framework.items:
             scores = [part[item.id] for part in parts]
             features = merged(*(s.features for s in scores))
-            probability = self.calibrator.probability(framework.kind, features, item.id)
+            probability = self.calibrator.probability(framework.kind, features)
             # Lexical evidence first (exact words an officer can verify), then the closest sentences.
             evidence = top_evidence(lexical[item.id].evidence, self._evidence_limit)
             seen = {(e.start, e.end) for e in evidence}

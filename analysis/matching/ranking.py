@@ -24,7 +24,7 @@ def rank(features: Mapping[str, Mapping[Feature, float]], calibrator: Calibrator
          framework_kind: str) -> list[Ranked]:
     """Items with their features → (item, probability, explicit), explicitly named items first, then by
     calibrated probability."""
-    return order(Ranked(item, calibrator.probability(framework_kind, f, item), is_explicit(f))
+    return order(Ranked(item, calibrator.probability(framework_kind, f), is_explicit(f))
                  for item, f in features.items())
 
 
