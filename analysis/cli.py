@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
+from analysis.batch.engine import EngineName
+from analysis.batch.outputs import RowFormat
 from analysis.errors import PolicyAlignError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -51,6 +53,18 @@ def _settings(embedder: EmbedderName | None = None, corpus: Path | None = None):
     if corpus is not None:
         overrides["corpus_dir"] = corpus
     return Settings(**overrides)
+
+
+def _load_corpus(root: Path):
+    """The corpus, or exit with the validator's report (every problem with file, line and entry)."""
+    from analysis.corpus import load_corpus
+    from analysis.errors import CorpusError
+
+    try:
+        return load_corpus(root)
+    except CorpusError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _analyzer(embedder: EmbedderName | None = None, corpus: Path | None = None):
@@ -119,10 +133,11 @@ def explain(
     analyzer = _analyzer(embedder)
     try:
         document = analyzer.prepare(analyzer.read_path(file))
-        framework, lexical, semantic, combined = analyzer.explain(document, item, region)
+        explanation = analyzer.explain(document, item, region)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
-    key = framework.kind if framework.kind in analyzer.calibrator.coefficients else "default"
+    framework, combined = explanation.framework, explanation.combined
+    key = analyzer.calibrator.key(framework.kind)
     weights = analyzer.calibrator.coefficients[key]
     values = feature_vector(combined.features)
     typer.echo(f"{item} in {framework.id}: calibrated score {combined.score:.3f}"
@@ -130,8 +145,8 @@ def explain(
     typer.echo(f"  intercept {analyzer.calibrator.intercepts[key]:+.3f}")
     for name, weight, value in zip(FEATURES, weights, values, strict=True):
         typer.echo(f"  {name:<14} value {value:8.3f} × weight {weight:+.3f} = {value * weight:+.3f}")
-    for title, part in (("lexical", lexical), ("semantic", semantic)):
-        typer.echo(f"{title} evidence:")
+    for part in (explanation.lexical, explanation.semantic):
+        typer.echo(f"{part.matcher} evidence:")
         for evidence in part.evidence:
             typer.echo(f"  [{evidence.score:.3f}] {evidence.text}")
         if not part.evidence:
@@ -154,33 +169,26 @@ def evaluate(
     embedder: EmbedderOption = None,
 ) -> None:
     """Held-out accuracy per labelled set and pooled: alignment, perspectives, facts and findings."""
-    from analysis.evaluation import evaluate as run_evaluation, format_report, misses
+    from analysis.evaluation import evaluate as run_evaluation, format_evaluation, misses
 
     analyzer = _analyzer(embedder)
     try:
-        report = run_evaluation(analyzer, sources, region, folds=folds, in_sample=in_sample)
+        figures = run_evaluation(analyzer, sources, region, folds=folds, in_sample=in_sample)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
         return
-    typer.echo(format_report(report, markdown=markdown))
+    typer.echo(format_evaluation(figures, markdown=markdown))
     if show_misses:
-        typer.echo("\n".join(f"  miss: {line}" for line in misses(report)))
+        typer.echo("\n".join(f"  miss: {line}" for line in misses(figures)))
 
 
 @corpus_app.command("validate")
 def corpus_validate(path: Annotated[Path | None, typer.Argument(help="Corpus folder")] = None) -> None:
     """Check every file of the corpus; list every problem with file, line and entry."""
-    from analysis.corpus import load_corpus
-    from analysis.errors import CorpusError
-
     root = path or _settings().corpus_dir
-    try:
-        corpus = load_corpus(root)
-    except CorpusError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+    corpus = _load_corpus(root)
     items = sum(len(f.items) for f in corpus.frameworks)
     typer.echo(
         f"ok: {corpus.manifest.name} {corpus.version}: {len(corpus.frameworks)} frameworks, {items} items, "
@@ -198,15 +206,9 @@ def corpus_show(
     from rich.console import Console
     from rich.table import Table
 
-    from analysis.corpus import load_corpus
-    from analysis.errors import CorpusError
-
+    loaded = _load_corpus(corpus or _settings().corpus_dir)
     try:
-        loaded = load_corpus(corpus or _settings().corpus_dir)
         frameworks = [loaded.framework(framework)] if framework else loaded.frameworks
-    except CorpusError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_USAGE) from None
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     console = Console()
@@ -252,7 +254,6 @@ def models_build(
 
     from rich.progress import Progress
 
-    from analysis.corpus import load_corpus
     from analysis.embeddings.build import build_static_sv, corpus_words
 
     if name != "static-sv":
@@ -260,6 +261,7 @@ def models_build(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = _settings()
     target = out or settings.models_dir / "static-sv"
+    corpus = _load_corpus(settings.corpus_dir)
     with Progress() as progress:
         task = progress.add_task("teacher vectors", total=None)
 
@@ -267,7 +269,6 @@ def models_build(
             progress.update(task, total=total)
             return lambda n: progress.advance(task, n)
 
-        corpus = load_corpus(settings.corpus_dir)
         info = build_static_sv(target, cache, extra_words=corpus_words(corpus), progress_factory=factory, corpus=corpus)
     typer.echo(json.dumps(info, indent=2))
 
@@ -284,7 +285,7 @@ def models_calibrate(
     from analysis.evaluation import fit_shipped
     from analysis.facts import ranker_path
     from analysis.facts.ranker import FactRanker
-    from analysis.matching.calibration import FEATURES, Calibrator
+    from analysis.matching.calibration import FEATURES, Calibrator, calibrator_path
     from analysis.matching.supervised import MODEL_FILE, SupervisedModel
     from analysis.pipeline import Analyzer
 
@@ -298,7 +299,7 @@ def models_calibrate(
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     written: dict[Path, Calibrator | FactRanker | SupervisedModel] = {
-        settings.models_dir / "alignment-calibrator" / f"{model.name}.json": models.calibrator
+        calibrator_path(settings.models_dir, model.name): models.calibrator
     }
     if settings.embedder == "static-sv":  # the fact ranker and the supervised model do not depend on the embedder
         written |= {
@@ -335,14 +336,7 @@ def serve(
         os.environ.setdefault(variable, "1")
     import uvicorn
 
-    from analysis.corpus import load_corpus
-    from analysis.errors import CorpusError
-
-    try:  # refuse to start on an invalid corpus, with the validator's message
-        load_corpus(_settings().corpus_dir)
-    except CorpusError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+    _load_corpus(_settings().corpus_dir)  # refuse to start on an invalid corpus, with the validator's message
     from analysis.cases_cli import _repository
 
     _repository().store.close()  # refuse an unmigrated database with one line, before any worker starts
@@ -364,30 +358,19 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-class ScoreFormat(StrEnum):
-    jsonl = "jsonl"
-    csv = "csv"
-    parquet = "parquet"
-
-
-class Engine(StrEnum):
-    local = "local"
-    ray = "ray"
-
-
-@app.command()
-def score(
+@app.command("score")
+def score_backlog_command(
     inputs: Annotated[
         list[str], typer.Argument(help="Files, folders, CSV/JSONL exports (id, text), or - for JSONL on stdin")
     ],
     out: Annotated[Path, typer.Option("--out", help="Output file")],
     output_format: Annotated[
-        ScoreFormat, typer.Option("--format", help="jsonl (full results), csv or parquet (flat)")
-    ] = ScoreFormat.jsonl,
+        RowFormat, typer.Option("--format", help="jsonl (full results), csv or parquet (flat)")
+    ] = RowFormat.jsonl,
     workers: Annotated[int, typer.Option(help="Worker processes (each loads the models once)")] = 1,
     region: RegionOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip documents already in the output")] = False,
-    engine: Annotated[Engine, typer.Option(help="local processes, or Ray Data")] = Engine.local,
+    engine: Annotated[EngineName, typer.Option(help="local processes, or Ray Data")] = EngineName.local,
     batch_size: Annotated[int, typer.Option(help="Documents per batch (embedding is batched across them)")] = 16,
     id_column: Annotated[str, typer.Option(help="Id column of CSV/JSONL exports")] = "id",
     text_column: Annotated[str, typer.Option(help="Text column of CSV/JSONL exports")] = "text",
@@ -396,19 +379,13 @@ def score(
     """Score a backlog: one row per document, written as it goes, resumable after a kill."""
     import logging
 
-    from analysis.batch.engine import score as run_score
+    from analysis.batch.engine import score_backlog
     from analysis.batch.inputs import iter_inputs
-    from analysis.corpus import load_corpus
-    from analysis.errors import CorpusError
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     settings = _settings(embedder)
+    corpus = _load_corpus(settings.corpus_dir)
     try:
-        corpus = load_corpus(settings.corpus_dir)
         corpus.region(region)
-    except CorpusError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(EXIT_USAGE) from None
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     overrides = {
@@ -417,16 +394,16 @@ def score(
         "models_dir": str(settings.models_dir),
     }
     try:
-        summary = run_score(iter_inputs(inputs, id_column, text_column), out, output_format.value, settings=overrides,
-                            region=region, workers=workers, batch_size=batch_size, resume=resume, engine=engine.value)
+        summary = score_backlog(iter_inputs(inputs, id_column, text_column), out, output_format, settings=overrides,
+                            region=region, workers=workers, batch_size=batch_size, resume=resume, engine=engine)
     except PolicyAlignError as error:
         raise fail(str(error)) from None
     typer.echo(f"{summary.total} documents: {summary.ok} ok, {summary.errors} errors, {summary.skipped} already done; "
                f"{summary.documents_per_second:.1f} documents/s → {out}", err=True)
 
 
-@app.command()
-def report(
+@app.command("report")
+def portfolio_command(
     results: Annotated[Path | None, typer.Argument(help="Output of 'policyalign score' (JSONL, Parquet, CSV)")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="HTML file to write (report.html, or compare.html)")] = None,
     title: Annotated[str | None, typer.Option(help="Page title")] = None,
@@ -437,17 +414,17 @@ def report(
 ) -> None:
     """A self-contained HTML portfolio page (attention list, charts, each document's analysis), or --compare."""
     if compare:
-        _report_compare(compare, out or Path("compare.html"), title)
+        _portfolio_compare(compare, out or Path("compare.html"), title)
         return
     from analysis.batch.export import write_csv, write_xlsx
-    from analysis.batch.portfolio import build_report
+    from analysis.batch.portfolio import build_portfolio
 
     if results is None:
         raise fail("give a results file, or --compare OLD NEW")
     if not results.is_file():
         raise fail(f"{results}: file not found")
     out = out or Path("report.html")
-    page = build_report(results, title or "Portföljrapport", _settings())
+    page = build_portfolio(results, title or "Portföljrapport", _settings())
     out.write_text(page.html, encoding="utf-8")
     if xlsx:
         write_xlsx(page.table, xlsx)
@@ -456,7 +433,7 @@ def report(
     typer.echo(f"wrote {out}" + "".join(f", {p}" for p in (xlsx, csv_out) if p), err=True)
 
 
-def _report_compare(runs: tuple[Path, Path], out: Path, title: str | None) -> None:
+def _portfolio_compare(runs: tuple[Path, Path], out: Path, title: str | None) -> None:
     from analysis.batch.compare import compare, render
     from analysis.batch.portfolio import load_flat, names_for
 

@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from analysis.corpus.schema import Framework
+from analysis.corpus.schema import FRAMEWORK_KINDS, Framework
 from analysis.document import Document
 from analysis.errors import PolicyAlignError
 from analysis.facts import facts_from
@@ -30,14 +30,14 @@ from analysis.facts.candidates import FACT_KINDS, Candidate, FactKind
 from analysis.facts.ranker import FactRanker, Sample, fit_fact_ranker
 from analysis.ingest import SourceText
 from analysis.matching.calibration import Calibrator, fit_calibrator
-from analysis.matching.ranking import rank
-from analysis.matching.supervised import FEATURE as SUPERVISED, SupervisedModel, document_lemmas, fit_supervised
+from analysis.matching.ranking import Ranked, rank
+from analysis.matching.features import Feature, Features, merged
+from analysis.matching.supervised import SupervisedModel, document_lemmas, fit_supervised
 from analysis.pipeline import Analyzer
-from analysis.result import AnalysisResult, Facts, PerspectiveOut
+from analysis.result import AnalysisResult, Facts, PerspectiveOut, PerspectiveStatus
 
-STATUSES = ("present", "thin", "absent")
-PERSPECTIVES = ("miljo", "barn", "jamstalldhet")
-LABELLED_KINDS = ("rus", "national", "orientation")  # label fields are named after framework kinds
+STATUSES: tuple[PerspectiveStatus, ...] = get_args(PerspectiveStatus)
+LABELLED_KINDS = FRAMEWORK_KINDS  # label fields are named after framework kinds
 FACT_FIELDS = ("amount_sek", "share_percent", "start", "end")
 FINDING_LABELS = (("share_above_limit", "share-above-limit"), ("budget_missing", "budget-missing"))
 SHARE_TOLERANCE = 0.05
@@ -52,7 +52,7 @@ class LabelledSetError(PolicyAlignError):
 class Labelled:
     id: str
     set: str
-    kind: str
+    document_kind: str
     labels: dict
     group: str
     path: Path | None = None
@@ -119,7 +119,7 @@ def either_counts(item: Labelled) -> bool:
 class Prepared:
     labelled: Labelled
     document: Document
-    features: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # framework → item → features
+    features: dict[str, dict[str, Features]] = field(default_factory=dict)  # framework → item → features
     lemmas: list[str] = field(default_factory=list)
     candidates: dict[FactKind, list[Candidate]] = field(default_factory=dict)
     perspectives: list[PerspectiveOut] = field(default_factory=list)
@@ -139,7 +139,7 @@ def prepare_all(analyzer: Analyzer, labelled: Sequence[Labelled], region: str | 
         for framework in analyzer.frameworks(region):
             lexical = {s.item: s.features for s in analyzer.lexical.score(p.document, framework)}
             semantic = {s.item: s.features for s in analyzer.semantic.score(p.document, framework)}
-            p.features[framework.id] = {i: {**lexical[i], **semantic[i]} for i in lexical}
+            p.features[framework.id] = {i: merged(lexical[i], semantic[i]) for i in lexical}
         p.lemmas = document_lemmas(p.document)
         p.candidates = analyzer.facts.generator.generate(p.document)
         p.perspectives = analyzer.perspectives.analyze(p.document)
@@ -148,8 +148,8 @@ def prepare_all(analyzer: Analyzer, labelled: Sequence[Labelled], region: str | 
 
 # ---- fitting ---------------------------------------------------------------------------------------
 def calibration_rows(prepared: Sequence[Prepared],
-                     frameworks: list[Framework]) -> list[tuple[str, dict[str, float], int]]:
-    rows: list[tuple[str, dict[str, float], int]] = []
+                     frameworks: list[Framework]) -> list[tuple[str, Features, int]]:
+    rows: list[tuple[str, Features, int]] = []
     for p in prepared:
         for framework in frameworks:
             if not labelled_for(p.labelled.labels, framework):
@@ -180,9 +180,9 @@ def _labelled_fact(labels: dict, kind: FactKind) -> bool:
 def _is_gold(candidate: Candidate, gold: object) -> bool:
     if gold is None:
         return False
-    if candidate.kind == "period":
+    if candidate.fact == "period":
         return candidate.value == gold
-    if candidate.kind == "share":
+    if candidate.fact == "share":
         return abs(float(candidate.value) - float(gold)) <= SHARE_TOLERANCE  # type: ignore[arg-type]
     return abs(float(candidate.value) - float(gold)) < 0.5  # type: ignore[arg-type]
 
@@ -218,7 +218,7 @@ def supervise(prepared: Sequence[Prepared], model: SupervisedModel) -> None:
             framework_model = model.frameworks.get(framework_id)
             probabilities = framework_model.probabilities(p.lemmas) if framework_model else {}
             for item_id, features in items.items():
-                features[SUPERVISED] = probabilities.get(item_id, 0.0)
+                features[Feature.SUPERVISED] = probabilities.get(item_id, 0.0)
 
 
 def fit_models(analyzer: Analyzer, train: Sequence[Prepared], frameworks: list[Framework],
@@ -254,7 +254,7 @@ def folds_of(prepared: Sequence[Prepared], k: int) -> list[int]:
 # ---- predicting with given models ------------------------------------------------------------------
 @dataclass
 class Prediction:
-    rankings: dict[str, list[tuple[str, float, bool]]]  # framework → ranked items
+    rankings: dict[str, list[Ranked]]  # framework → ranked items
     facts: Facts
     result: AnalysisResult | None = None
     findings: list[str] = field(default_factory=list)
@@ -301,7 +301,8 @@ def _rate(values: list[float]) -> dict:
 def metrics(prepared: Sequence[Prepared], predictions: dict[str, Prediction], frameworks: list[Framework],
             threshold: float) -> dict:
     checks: dict[str, list[float]] = defaultdict(list)
-    confusion: dict[str, dict[str, Counter]] = {pid: {g: Counter() for g in STATUSES} for pid in PERSPECTIVES}
+    confusion: dict[str, dict[str, Counter]] = {pid: {g: Counter() for g in STATUSES}
+                                                for pid in labelled_perspectives(prepared)}
     finding_counts: dict[str, Counter] = {rule: Counter() for _, rule in FINDING_LABELS}
     errors: list[str] = []
     for p in prepared:
@@ -339,6 +340,12 @@ def _alignment_checks(p: Prepared, prediction: Prediction, frameworks: list[Fram
             checks[f"{key}.none_ok"].append(float(ranking[0][1] < threshold and not ranking[0][2]))
         probabilities = {item: score for item, score, _ in ranking}
         checks[f"{key}.brier"].extend((probabilities[i.id] - (i.id in gold)) ** 2 for i in framework.items)
+
+
+def labelled_perspectives(prepared: Sequence[Prepared]) -> list[str]:
+    """The corpus's perspectives (in corpus order) that some labelled text carries a status for."""
+    labelled = {pid for p in prepared for pid in p.labelled.labels.get("perspectives", {})}
+    return [out.id for out in prepared[0].perspectives if out.id in labelled] if prepared else []
 
 
 def _perspective_checks(p: Prepared, confusion: dict, checks: dict[str, list[float]]) -> None:
@@ -391,15 +398,15 @@ def evaluate(analyzer: Analyzer, sources: Sequence[Path], region: str | None = N
     prepared = prepare_all(analyzer, labelled, region)
     frameworks = analyzer.frameworks(region)
     held_out = cross_validated(analyzer, prepared, frameworks, folds)
-    report = {"embedder": f"{analyzer.embedder.name}:{analyzer.embedder.version}", "folds": folds,
+    figures = {"embedder": f"{analyzer.embedder.name}:{analyzer.embedder.version}", "folds": folds,
               "sets": sorted({p.labelled.set for p in prepared}),
               "held_out": _by_set(prepared, held_out, frameworks, analyzer)}
     if in_sample:
         supervise(prepared, analyzer.supervised_model)
         shipped = {p.labelled.id: predict(analyzer, p, frameworks, analyzer.calibrator, analyzer.fact_ranker)
                    for p in prepared}
-        report["in_sample"] = _by_set(prepared, shipped, frameworks, analyzer)
-    return report
+        figures["in_sample"] = _by_set(prepared, shipped, frameworks, analyzer)
+    return figures
 
 
 def _by_set(prepared: Sequence[Prepared], predictions: dict[str, Prediction], frameworks: list[Framework],
@@ -446,12 +453,12 @@ ROWS: tuple[tuple[str, str], ...] = (
 )
 
 
-def format_report(report: dict, markdown: bool = False) -> str:
+def format_evaluation(figures: dict, markdown: bool = False) -> str:
     """One table: rows are metrics, columns are sets (held-out), with n and the 95 % interval."""
-    blocks = [(f"held-out (grouped {report['folds']}-fold cross-validation)", report["held_out"])]
-    if "in_sample" in report:
-        blocks.append(("IN-SAMPLE (shipped models, fitted on these texts: optimistic)", report["in_sample"]))
-    lines = [f"Evaluation, embedder {report['embedder']}", ""]
+    blocks = [(f"held-out (grouped {figures['folds']}-fold cross-validation)", figures["held_out"])]
+    if "in_sample" in figures:
+        blocks.append(("IN-SAMPLE (shipped models, fitted on these texts: optimistic)", figures["in_sample"]))
+    lines = [f"Evaluation, embedder {figures['embedder']}", ""]
     for title, by_set in blocks:
         columns = list(by_set)
         lines.append(title)
@@ -484,6 +491,6 @@ def _table(by_set: dict, columns: list[str], markdown: bool) -> list[str]:
     return out
 
 
-def misses(report: dict, block: str = "held_out") -> list[str]:
-    return [e for name, m in report[block].items() if name != "pooled" for e in m["errors"]]
+def misses(figures: dict, block: str = "held_out") -> list[str]:
+    return [e for name, m in figures[block].items() if name != "pooled" for e in m["errors"]]
 

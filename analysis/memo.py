@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from analysis.corpus.schema import FRAMEWORK_KINDS
 from analysis.labels import sv
 from analysis.result import AnalysisResult
 from analysis.review import PERSPECTIVE_PREFIX, Reviewed, framework_kind, reviewed
@@ -142,7 +143,7 @@ class MemoWriter:
 
     def assessment(self) -> None:
         self.heading("assessment")
-        for kind in ("rus", "national", "orientation"):
+        for kind in FRAMEWORK_KINDS:
             if kind in self.view:
                 self._area(kind, self.view[kind])
         for finding in self.memo.result.findings:

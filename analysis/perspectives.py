@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from analysis.corpus.schema import EmptySign, Perspective, PerspectiveSet, SignalKind, Term
 from analysis.document import Document
 from analysis.nlp import Sentence
 from analysis.nlp.patterns import AnyOf
 from analysis.nlp.terms import TermHit, TermIndex, TermMatcher, Vocabulary
-from analysis.result import Evidence, PerspectiveOut, PerspectiveStatus
+from analysis.result import Evidence, PerspectiveOut, PerspectiveStatus, perspective_source
 
 CONTINUATION_SENTENCES = 2
 
@@ -42,9 +43,14 @@ class _Sentences:
     empty: dict[int, EmptySign | None] = field(default_factory=dict)  # the first empty sign
 
 
+# Why a sentence is in a perspective's scope: under its heading, it names the perspective (strongly or with
+# a weak word only), or it follows such a sentence.
+ScopeReason = Literal["heading", "mention", "weak", "continuation"]
+
+
 @dataclass
 class _Scope:
-    sentences: dict[int, str] = field(default_factory=dict)  # sentence index → why it is in scope
+    sentences: dict[int, ScopeReason] = field(default_factory=dict)  # sentence index → why it is in scope
     strong_mention: bool = False
     weak_words: set[str] = field(default_factory=set)  # weak-only words seen ("unga")
     words: dict[str, None] = field(default_factory=dict)  # the perspective's own words seen, in text order
@@ -174,14 +180,13 @@ class PerspectiveAnalyzer:
             if not found and (sign := shared.empty[index]) is not None:
                 empty_reasons.append(self._set.reasons.empty_sentence.format(reason=sign.reason,
                                                                             quote=_quote(sentence.text)))
-                evidence.append(_evidence(sentence, 0.0, f"perspectives:{sign.id}"))
+                evidence.append(_evidence(sentence, 0.0, perspective_source(sign.id)))
                 continue
             if scope.sentences[index] == "weak" and not (scope.strong_mention and perspective.weak_counts_when_named):
                 continue  # weak words count as substance only once the perspective itself is named
             kinds |= found
             if found or scope.sentences[index] != "continuation":
-                source = "perspectives:" + (",".join(sorted(found)) if found else "mention")
-                evidence.append(_evidence(sentence, len(found) / 4, source))
+                evidence.append(_evidence(sentence, len(found) / 4, perspective_source(*found)))
         return kinds, evidence, empty_reasons
 
     def _empty_sign(self, sentence: Sentence) -> EmptySign | None:

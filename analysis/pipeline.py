@@ -26,8 +26,8 @@ from analysis.errors import DocumentTooLargeError, LanguageNotSupportedError
 from analysis.facts import FactExtractor, ranker_path
 from analysis.facts.ranker import FactRanker
 from analysis.ingest import SourceText
-from analysis.matching.base import ItemScore
-from analysis.matching.calibration import Calibrator
+from analysis.matching.base import Explanation, ItemScore
+from analysis.matching.calibration import Calibrator, calibrator_path
 from analysis.matching.combined import CombinedMatcher
 from analysis.matching.lexical import LexicalMatcher
 from analysis.matching.ranking import is_explicit, order
@@ -79,9 +79,7 @@ class Analyzer:
         settings = settings or get_settings()
         corpus = corpus or cached_corpus(str(settings.corpus_dir))
         embedder = embedder or get_embedder(settings.embedder, str(settings.models_dir))
-        calibrator = calibrator or Calibrator.load(
-            settings.models_dir / "alignment-calibrator" / f"{embedder.name}.json"
-        )
+        calibrator = calibrator or Calibrator.load(calibrator_path(settings.models_dir, embedder.name))
         fact_ranker = fact_ranker or FactRanker.load(ranker_path(settings.models_dir))
         supervised = supervised or SupervisedModel.load(settings.models_dir / MODEL_FILE)
         return cls(settings, corpus, embedder, calibrator, fact_ranker, supervised)
@@ -234,17 +232,16 @@ class Analyzer:
                 "fact_ranker": self.fact_ranker.version, "supervised": self.supervised_model.version})
         return cached[1]
 
-    def explain(
-        self, document: Document, item_id: str, region: str | None = None
-    ) -> tuple[Framework, ItemScore, ItemScore, ItemScore]:
+    def explain(self, document: Document, item_id: str, region: str | None = None) -> Explanation:
         """Each matcher's view of one item, for ``policyalign explain``."""
         if document.vectors is None:
             self.embed([document])
         for framework in self.frameworks(region):
             if any(item.id == item_id for item in framework.items):
                 pick = lambda scores: next(s for s in scores if s.item == item_id)  # noqa: E731
-                return (framework, pick(self.lexical.score(document, framework)),
-                        pick(self.semantic.score(document, framework)), pick(self.matcher.score(document, framework)))
+                return Explanation(framework, pick(self.lexical.score(document, framework)),
+                                   pick(self.semantic.score(document, framework)),
+                                   pick(self.matcher.score(document, framework)))
         from analysis.errors import UnknownItemError
 
         raise UnknownItemError(
@@ -253,8 +250,7 @@ class Analyzer:
 
 
 def _contributions(score: ItemScore) -> list[MatcherScore]:
-    return [MatcherScore(matcher=name, score=round(float(score.features.get(name, 0.0)), 4))
-            for name in ("lexical", "semantic", "supervised")]
+    return [MatcherScore(matcher=name, score=round(float(value), 4)) for name, value in score.contributions.items()]
 
 
 def _document_id(source: SourceText) -> str:

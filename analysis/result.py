@@ -7,7 +7,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis.corpus.schema import DocumentKind, Severity
+from analysis.corpus.schema import DocumentKind, FactKind, Severity
 
 SCHEMA_VERSION: Final = "1"
 
@@ -15,6 +15,25 @@ PerspectiveStatus = Literal["present", "thin", "absent"]
 AmountRole = Literal["requested", "granted", "regional-share", "unknown"]
 OFFSETS = ("Offsets count Unicode code points (Python string indices) into document.text, end exclusive; "
            "a JavaScript client converts them, since its strings count UTF-16 code units.")
+
+
+
+
+# ---- Evidence.source: one definition of each name (the contract keeps it a plain string) -------------
+def fact_source(fact: FactKind) -> str:
+    """The evidence source of a fact's sentence ("facts:share"); rules read a fact's evidence by it."""
+    return f"facts:{fact}"
+
+
+def rule_source(rule_id: str) -> str:
+    """The evidence source of a span a rule found itself ("rules:advance-above-limit")."""
+    return f"rules:{rule_id}"
+
+
+def perspective_source(*found: str) -> str:
+    """The evidence source of a perspective's quote: the kinds of substance (or the empty sign) in it,
+    or a bare mention."""
+    return "perspectives:" + (",".join(sorted(found)) or "mention")
 
 
 class Contract(BaseModel):
@@ -98,13 +117,11 @@ class Period(Contract):
     end: date | None = Field(default=None, description="Last day of the project period")
 
 
-FactName = Literal["amount", "share", "period"]
-
 
 class FactCandidate(Contract):
     """One value the tool considered for a fact, with the ranker's probability and where it stands."""
 
-    fact: FactName = Field(description="Which fact this is a candidate for")
+    fact: FactKind = Field(description="Which fact this is a candidate for")
     probability: float = Field(ge=0, le=1, description="The fact ranker's probability that this is the fact")
     chosen: bool = Field(description="This candidate is the reported fact")
     mention: str = Field(description="The expression as written in the text")

@@ -12,11 +12,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from analysis.corpus.schema import FACT_FIELDS, FRAMEWORK_KINDS
 from analysis.result import AnalysisResult, PerspectiveStatus
 
 Decision = Literal["accept", "reject", "replace"]
-FRAMEWORK_TARGETS = ("rus", "national", "orientation")
-FACT_TARGETS = ("amount_sek", "share_percent", "period")
+FRAMEWORK_TARGETS = FRAMEWORK_KINDS
+FACT_TARGETS = FACT_FIELDS
 PERSPECTIVE_PREFIX = "perspective:"
 
 

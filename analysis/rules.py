@@ -11,35 +11,38 @@ import re
 
 from analysis.corpus.schema import (
     AmountPatternAboveRule,
+    FactField,
+    FactKind,
     ContentMissingRule,
     FactsMissingRule,
     PatternPresentRule,
     PeriodOrderRule,
     PeriodWithinRule,
+    RULE_MESSAGE_FIELDS,
     Rule,
     RuleSet,
     ShareAboveRule,
 )
 from analysis.document import Document
 from analysis.facts.numbers import MoneyFinder
-from analysis.result import Evidence, Facts, Finding
+from analysis.result import Evidence, Facts, Finding, fact_source, rule_source
 
 _MONEY = MoneyFinder()
 
 
-def _fact_present(facts: Facts, name: str) -> bool:
+def _fact_present(facts: Facts, name: FactField) -> bool:
     if name == "period":
         return facts.period.start is not None or facts.period.end is not None
     return getattr(facts, name) is not None
 
 
-def _fact_evidence(facts: Facts, source: str) -> list[Evidence]:
-    return [e for e in facts.evidence if e.source == source]
+def _fact_evidence(facts: Facts, fact: FactKind) -> list[Evidence]:
+    return [e for e in facts.evidence if e.source == fact_source(fact)]
 
 
 def _share_above(rule: ShareAboveRule, document: Document, facts: Facts) -> list[Evidence] | None:
     if facts.share_percent is not None and facts.share_percent > rule.limit_percent:
-        return _fact_evidence(facts, "facts:share")
+        return _fact_evidence(facts, "share")
     return None
 
 
@@ -62,7 +65,7 @@ def _pattern_present(rule: PatternPresentRule, document: Document, facts: Facts)
     patterns = [re.compile(p, re.IGNORECASE) for p in rule.patterns]
     negations = [re.compile(p, re.IGNORECASE) for p in rule.negations]
     evidence = [
-        Evidence(text=s.text, start=s.start, end=s.end, score=1.0, source=f"rules:{rule.id}")
+        Evidence(text=s.text, start=s.start, end=s.end, score=1.0, source=rule_source(rule.id))
         for s in document.sentences
         if any(p.search(s.text) for p in patterns) and not any(n.search(s.text) for n in negations)
     ]
@@ -75,12 +78,12 @@ def _period_within(rule: PeriodWithinRule, document: Document, facts: Facts) -> 
     start, end = facts.period.start, facts.period.end
     too_early = rule.earliest_start is not None and start is not None and start < rule.earliest_start
     too_late = rule.latest_end is not None and end is not None and end > rule.latest_end
-    return _fact_evidence(facts, "facts:period") if too_early or too_late else None
+    return _fact_evidence(facts, "period") if too_early or too_late else None
 
 
 def _period_order(rule: PeriodOrderRule, document: Document, facts: Facts) -> list[Evidence] | None:
     start, end = facts.period.start, facts.period.end
-    return _fact_evidence(facts, "facts:period") if start and end and end < start else None
+    return _fact_evidence(facts, "period") if start and end and end < start else None
 
 
 def _amount_pattern_above(rule: AmountPatternAboveRule, document: Document, facts: Facts) -> list[Evidence] | None:
@@ -91,7 +94,7 @@ def _amount_pattern_above(rule: AmountPatternAboveRule, document: Document, fact
             for money in _MONEY.find(sentence.text):
                 if money.value > rule.limit_sek:
                     return [Evidence(text=sentence.text[money.start : money.end], start=sentence.start + money.start,
-                                     end=sentence.start + money.end, score=1.0, source=f"rules:{rule.id}")]
+                                     end=sentence.start + money.end, score=1.0, source=rule_source(rule.id))]
     return None
 
 
@@ -131,17 +134,15 @@ class RuleEngine:
         return findings
 
 
-def _message(rule, facts: Facts, evidence: list[Evidence]) -> str:
+def _message(rule: Rule, facts: Facts, evidence: list[Evidence]) -> str:
+    """The rule's message with its placeholders filled (the corpus schema admits only these names)."""
     values = {
         "share": _number(facts.share_percent), "amount": _amount_in(evidence),
         "start": facts.period.start, "end": facts.period.end,
-        "latest_end": getattr(rule, "latest_end", None), "limit": getattr(rule, "limit_percent", None),
+        "latest_end": getattr(rule, "latest_end", None), "limit": _number(getattr(rule, "limit_percent", None)),
         "limit_sek": _kronor(getattr(rule, "limit_sek", None)),
     }
-    try:
-        return rule.message.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return rule.message
+    return rule.message.format(**{name: values[name] for name in RULE_MESSAGE_FIELDS})
 
 
 def _number(value: float | None) -> str:

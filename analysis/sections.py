@@ -3,8 +3,10 @@
 Handles decisions (plain heading lines), applications, intake forms
 ("Beskriv projektets syfte:" and "Projektperiod: augusti 2025 – juni 2026")
 and prose without headings (one section). A heading that names perspectives
-("Konsekvenser för miljö-, barn- och jämställdhetsperspektiven") maps to
-``perspektiv`` and lists every perspective it names.
+("Konsekvenser för miljö-, barn- och jämställdhetsperspektiven") maps to the
+section with ``role: perspectives`` and lists every perspective it names. Which
+headings make a text a decision is corpus data too (``kinds`` in
+policy_corpus/headings.yaml).
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 from analysis.corpus.schema import DocumentKind, HeadingLexicon, PerspectiveSet
 from analysis.nlp import build_nlp, phrase_lemmas, term_keys
 from analysis.nlp.pipeline import EXPANDED, TOKENS
 
-PERSPECTIVE_SECTION = "perspektiv"
-TITLE_SECTION = "titel"
 _NUMBERING = re.compile(r"^(\d+(\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+")
 _BULLET = re.compile(r"^([•·▪◦●○■–—*-]|\d{1,2}\))\s")
 _INLINE_FIELD = re.compile(r"^(?P<label>[A-ZÅÄÖ][^:.!?]{1,60}?):\s+(?P<value>\S.*)$")
@@ -27,6 +28,10 @@ _ENDS_SENTENCE = re.compile(r"[.,;]$")
 KNOWN_HEADING_MAX_WORDS = 7  # longer lines may be hard-wrapped prose that happens to hold a keyword
 TITLE_MAX_WORDS = 25
 HEADING_CACHE_SIZE = 8192
+# How a section's heading was written: a heading line, a form field ("Syfte:" above its answer), an
+# inline field ("Projektperiod: 2025–2026"), the title paragraph, or none (text before any heading).
+SectionStyle = Literal["heading", "field", "inline-field", "title", "none"]
+FIELD_STYLES: tuple[SectionStyle, ...] = ("field", "inline-field")
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,8 @@ class Section:
     end: int
     heading_start: int | None = None
     perspectives: tuple[str, ...] = ()
-    style: str = "none"  # heading | field | inline-field | title | none
+    style: SectionStyle = "none"
+    kinds: tuple[DocumentKind, ...] = ()  # the heading makes a text one of these kinds (corpus data)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class HeadingMatch:
     id: str | None
     perspectives: tuple[str, ...] = ()
     whole_word: bool = False  # matched a whole word, not only a compound part ("Medfinansiering")
+    kinds: tuple[DocumentKind, ...] = ()
 
 
 @dataclass
@@ -60,6 +67,10 @@ class HeadingMapper:
     @cached_property
     def _keywords(self) -> list[tuple[str, tuple[str, ...]]]:
         return [(entry.id, phrase_lemmas(keyword)) for entry in self.lexicon.sections for keyword in entry.keywords]
+
+    @cached_property
+    def _kinds(self) -> dict[str, tuple[DocumentKind, ...]]:
+        return {entry.id: tuple(entry.kinds) for entry in self.lexicon.sections}
 
     @cached_property
     def _perspective_terms(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -84,11 +95,12 @@ class HeadingMapper:
             pid for pid, term in self._perspective_terms if _contains(lemmas, keys, term, ("w", "m"))
         ))
         if named:
-            return HeadingMatch(PERSPECTIVE_SECTION, named, whole_word=True)
+            section_id = self.lexicon.perspective_section
+            return HeadingMatch(section_id, named, whole_word=True, kinds=self._kinds[section_id])
         for positions in (("w",), ("h",), ("m",)):
             for section_id, keyword in self._keywords:
                 if _contains(lemmas, keys, keyword, positions):
-                    return HeadingMatch(section_id, whole_word=positions == ("w",))
+                    return HeadingMatch(section_id, whole_word=positions == ("w",), kinds=self._kinds[section_id])
         return HeadingMatch(None)
 
     def is_known_heading(self, line: str) -> bool:
@@ -138,7 +150,7 @@ class _Heading:
     text: str
     start: int
     body_start: int
-    style: str
+    style: SectionStyle
 
 
 def _next_line_has_text(lines: list[_Line], index: int) -> bool:
@@ -185,7 +197,8 @@ def segment(text: str, mapper: HeadingMapper, hints: set[str] | None = None) -> 
     body_from = 0
     if title_end:
         title_lines = [line for line in lines[:title_end] if line.text]
-        sections.append(Section(TITLE_SECTION, None, title_lines[0].start, title_lines[-1].end, style="title"))
+        sections.append(Section(mapper.lexicon.title.id, None, title_lines[0].start, title_lines[-1].end,
+                                style="title"))
         body_from = title_lines[-1].end
     preamble = text[body_from : headings[0].start if headings else len(text)].strip()
     if preamble:
@@ -205,6 +218,7 @@ def segment(text: str, mapper: HeadingMapper, hints: set[str] | None = None) -> 
                 heading.start,
                 match.perspectives,
                 heading.style,
+                match.kinds,
             )
         )
     return sections
@@ -230,11 +244,11 @@ def _title_end(lines: list[_Line], mapper: HeadingMapper, hints: set[str]) -> in
 
 
 def document_kind(sections: list[Section]) -> DocumentKind:
-    """decision / form / application / summary, from the shape of the sections."""
-    ids = {s.id for s in sections}
-    if ids & {"forslag-till-beslut", "beslutsunderlag"}:
-        return "decision"
-    fields = sum(1 for s in sections if s.style in ("field", "inline-field"))
+    """A kind a heading makes the text (a decision's "Förslag till beslut"), else form / application /
+    summary from the shape of the sections."""
+    if marked := next((kind for s in sections for kind in s.kinds), None):
+        return marked
+    fields = sum(1 for s in sections if s.style in FIELD_STYLES)
     if fields >= 3 and fields > sum(1 for s in sections if s.style == "heading"):
         return "form"
     if sum(1 for s in sections if s.style == "heading") >= 2:

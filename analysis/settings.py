@@ -95,10 +95,6 @@ class Settings(BaseSettings):
         """The database URL in effect: the setting, or the SQLite file under data_dir."""
         return self.database_url or f"sqlite:///{self.data_dir / 'policyalign.sqlite3'}"
 
-    @property
-    def calibrator_path(self) -> Path:
-        return self.models_dir / "alignment-calibrator" / f"{self.embedder}.json"
-
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

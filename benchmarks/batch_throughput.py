@@ -3,7 +3,7 @@
 Documents are new texts (sentences shuffled across the labelled sets, see
 documents.py), so caches are as cold as on a real backlog; the warm case (the
 same 8 texts repeated) is reported after it for comparison. Measured in one run:
-``score(..., workers=1)`` and ``workers=2`` end to end (process start, model
+``score_backlog(..., workers=1)`` and ``workers=2`` end to end (process start, model
 loading, scoring, journal), then embedding 16 documents' sentences in one call
 against a plain loop of ``analyze()`` calls in one process (CPU time, alternating).
 Usage: python benchmarks/batch_throughput.py [--documents 600]
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from documents import distinct_documents, warm_documents
 
-from analysis.batch.engine import score
+from analysis.batch.engine import score_backlog
 from analysis.batch.inputs import InputRecord
 
 
@@ -34,7 +34,7 @@ def records(texts: list[str]) -> list[InputRecord]:
 
 def end_to_end(texts: list[str], workers: int) -> float:
     with tempfile.TemporaryDirectory() as folder:
-        summary = score(records(texts), Path(folder) / "out.jsonl", workers=workers, batch_size=16)
+        summary = score_backlog(records(texts), Path(folder) / "out.jsonl", workers=workers, batch_size=16)
     assert summary.ok == len(texts), summary
     return summary.documents_per_second
 

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
 
-from analysis.corpus.schema import Status
+from analysis.corpus.schema import FrameworkKind, Status
 from analysis.result import AnalysisResult
 from service.problems import Problem
 
@@ -133,7 +133,7 @@ class FrameworkOut(BaseModel):
 
     id: str = Field(description="Stable framework id")
     name: str = Field(description="Swedish name")
-    kind: Literal["rus", "national", "orientation"] = Field(
+    kind: FrameworkKind = Field(
         description="rus: regional strategy; national: the national strategy; orientation: the region's 1:1 orientation"
     )
     status: Status = Field(description="verified, indicated or working-name, as for items")

@@ -62,7 +62,7 @@ def test_shipped_corpus_has_every_fixed_id(corpus):
 
 def test_version_includes_content_hash(corpus_copy):
     before = load_corpus(corpus_copy).version
-    edit(corpus_copy / "rules.yaml", lambda t: t.replace("överstiger 50 %", "är över 50 %"))
+    edit(corpus_copy / "rules.yaml", lambda t: t.replace("överstiger {limit} %", "är över {limit} %"))
     after = load_corpus(corpus_copy).version
     assert before.split("+")[0] == after.split("+")[0] and before != after
 
@@ -166,3 +166,35 @@ def test_a_cue_class_the_extraction_needs_cannot_be_removed(corpus_copy):
     with pytest.raises(CorpusError) as error:
         load_corpus(corpus_copy)
     assert "facts.yaml" in str(error.value) and "funds" in str(error.value)
+
+
+def test_which_headings_make_a_decision_is_corpus_data(corpus_copy, corpus):
+    """`kinds` in headings.yaml decides a decision: moved to another heading, the kind follows it."""
+    from analysis.sections import HeadingMapper, document_kind, segment
+
+    text = "Rubrik\n\nBedömning\nProjektet är bra.\n\nSyfte\nAtt göra något.\n\nMål\nEtt mål."
+    edit(corpus_copy / "headings.yaml", lambda t: t.replace("kinds: [decision], ", "").replace(
+        "keywords: [bedömning, överväganden], ", "keywords: [bedömning, överväganden], kinds: [decision], "))
+    moved = load_corpus(corpus_copy)
+    kinds = [document_kind(segment(text, HeadingMapper(c.headings, c.perspectives))) for c in (corpus, moved)]
+    assert kinds == ["application", "decision"]
+
+
+def test_the_perspective_section_is_named_once(corpus_copy):
+    edit(corpus_copy / "headings.yaml", lambda t: t.replace("role: perspectives, ", ""))
+    assert any("headings.yaml" in p and "role: perspectives" in p for p in problems_of(corpus_copy))
+
+
+def test_the_title_id_is_no_heading_id(corpus_copy):
+    edit(corpus_copy / "headings.yaml", lambda t: t.replace("title: {id: titel,", "title: {id: syfte,"))
+    assert any("duplicate section id 'syfte'" in p for p in problems_of(corpus_copy))
+
+
+def test_a_rule_message_shows_its_limit_as_a_placeholder(corpus_copy):
+    edit(corpus_copy / "rules.yaml", lambda t: t.replace("överstiger {limit} %", "överstiger 50 %"))
+    assert any("[share-above-limit]" in p and "{limit}" in p for p in problems_of(corpus_copy))
+
+
+def test_a_rule_message_names_only_known_placeholders(corpus_copy):
+    edit(corpus_copy / "rules.yaml", lambda t: t.replace("({share} %)", "({andel} %)"))
+    assert any("[share-above-limit]" in p and "'andel'" in p for p in problems_of(corpus_copy))

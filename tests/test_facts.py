@@ -166,6 +166,32 @@ def test_number_scanning_is_linear(unit):
     assert cost(8000) < 30 * max(cost(800), 1e-4)  # quadratic would be ~100×
 
 
+def test_the_fact_extractor_passes_its_contract(analyzer):
+    """As the matchers' contract: candidates report only the features the ranker reads (a misspelt or
+    undeclared one would weigh nothing, silently), probabilities in [0, 1] best first, quoted spans, the
+    same answer twice, and an empty document gives empty facts."""
+    from analysis.document import Document
+    from analysis.facts.candidates import FACT_KINDS
+    from analysis.result import Facts
+    from tests.conftest import DEVSET, SEED
+
+    extractor = analyzer.facts
+    for path in [SEED, *sorted(DEVSET.glob("*.txt"))[:6]]:
+        document = analyzer.prepare(analyzer.read_path(path))
+        scored = extractor.scored(document)
+        assert list(scored) == list(FACT_KINDS)
+        for fact, candidates in scored.items():
+            declared = set(extractor.generator.feature_names[fact])
+            probabilities = [p for p, _ in candidates]
+            assert probabilities == sorted(probabilities, reverse=True)
+            assert all(0.0 <= p <= 1.0 for p in probabilities)
+            for _, candidate in candidates:
+                assert candidate.fact == fact and set(candidate.features) <= declared, (path.name, fact)
+                assert 0 <= candidate.start < candidate.end <= len(document.text)
+        assert extractor.extract(document) == extractor.extract(document)
+    empty = Document(id="empty", source=None, text="", language="sv", kind="summary", sections=[], sentences=[])
+    assert extractor.extract(empty) == Facts()
+
 
 @pytest.mark.parametrize("kind", ["money", "percent", "date"])
 def test_a_finder_skips_only_texts_it_cannot_match(kind):

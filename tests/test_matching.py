@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 
+import numpy as np
 import pytest
 
 from analysis.errors import ModelUnavailableError
-from analysis.matching.calibration import Calibrator, fit_calibrator
+from analysis.document import Document
+from analysis.matching.calibration import FEATURES, Calibrator, fit_calibrator
+from analysis.matching.features import Feature, FeatureMismatchError, merged
+from analysis.matching.registry import calibrator_features, registered
 from tests.conftest import SEED
 
 
@@ -39,7 +44,7 @@ def test_item_name_mention_is_strong_evidence(analyzer, prepare_text):
     scores = lexical_scores(analyzer, prepare_text,
                             "Projektet ligger inom det prioriterade området Social sammanhållning och demokrati.")
     best = max(scores.values(), key=lambda s: s.score)
-    assert best.item == "social-sammanhallning-och-demokrati" and best.features["name_mention"] == 1.0
+    assert best.item == "social-sammanhallning-och-demokrati" and best.features[Feature.NAME_MENTION] == 1.0
     assert "Social sammanhållning" in best.evidence[0].text
 
 
@@ -57,10 +62,10 @@ def test_semantic_prefers_similar_examples(analyzer, prepare_text):
     assert max(scores, key=lambda s: s.score).item == "energi-och-klimat"
 
 
-def _features(z: float) -> dict[str, float]:
+def _features(z: float) -> dict[Feature, float]:
     lexical = max(z, 0)
-    return {"semantic_z": z, "semantic_top": z / 4, "lexical_share": lexical / 3, "lexical_log": lexical / 2,
-            "name_mention": 0.0, "supervised": lexical / 4}
+    return {Feature.SEMANTIC_Z: z, Feature.SEMANTIC_TOP: z / 4, Feature.LEXICAL_SHARE: lexical / 3,
+            Feature.LEXICAL_LOG: lexical / 2, Feature.NAME_MENTION: 0.0, Feature.SUPERVISED: lexical / 4}
 
 
 def test_calibrator_roundtrip_and_monotonicity(tmp_path):
@@ -79,8 +84,13 @@ def test_calibrator_roundtrip_and_monotonicity(tmp_path):
 
 def test_calibrator_refuses_a_missing_feature_and_other_features(tmp_path):
     calibrator = fit_calibrator([("rus", _features(z), int(z > 1)) for z in [-1.0, 0.0, 2.0, 3.0]], "fake")
-    with pytest.raises(KeyError, match="semantic_z"):
-        calibrator.probability("rus", {k: v for k, v in _features(1.0).items() if k != "semantic_z"})
+    with pytest.raises(FeatureMismatchError, match=r"missing \['semantic_z'\]"):
+        calibrator.probability("rus", {k: v for k, v in _features(1.0).items() if k != Feature.SEMANTIC_Z})
+    misspelt = {("semantic_zz" if k == Feature.SEMANTIC_Z else k): v for k, v in _features(1.0).items()}
+    with pytest.raises(FeatureMismatchError, match=r"unexpected \['semantic_zz'\], missing \['semantic_z'\]"):
+        calibrator.probability("rus", misspelt)  # type: ignore[arg-type]
+    with pytest.raises(FeatureMismatchError, match="unexpected"):
+        calibrator.probability("rus", {**_features(1.0), "lexical_raw": 1.0})  # type: ignore[dict-item]
     path = tmp_path / "cal.json"
     calibrator.save(path)
     data = json.loads(path.read_text())
@@ -90,24 +100,63 @@ def test_calibrator_refuses_a_missing_feature_and_other_features(tmp_path):
         Calibrator.load(path)
 
 
-def test_every_registered_matcher_reports_its_features(analyzer):
-    """The contract every matcher must pass (in the spirit of check_estimator)."""
-    from analysis.matching.registry import MATCHERS
+def _empty_document(analyzer):
+    return Document(id="empty", source=None, text="", language="sv", kind="summary", sections=[], sentences=[],
+                    vectors=np.zeros((0, analyzer.embedder.dim), dtype=np.float32))
 
+
+def test_every_registered_matcher_passes_the_matcher_contract(analyzer):
+    """The contract every matcher must pass (in the spirit of scikit-learn's check_estimator): registered
+    under its own name, reports exactly its declared features (finite floats), one score per item in its
+    declared range, evidence quoting the text, the same answer twice, and an empty document handled."""
     document = analyzer.prepare(analyzer.read_path(SEED))
     analyzer.embed([document])
     instances = {"lexical": analyzer.lexical, "semantic": analyzer.semantic, "supervised": analyzer.supervised}
-    assert set(MATCHERS) == set(instances)
+    assert list(registered()) == list(instances)  # a new matcher must be wired into the pipeline
+    assert len(set(calibrator_features())) == len(calibrator_features()) == len(FEATURES)
     for name, matcher in instances.items():
-        assert type(matcher) is MATCHERS[name] and matcher.name == name
+        assert type(matcher) is registered()[name] and matcher.name == name
+        low, high = matcher.score_range
         for framework in analyzer.frameworks(None):
             scores = matcher.score(document, framework)
             assert [s.item for s in scores] == [item.id for item in framework.items]
             for score in scores:
-                assert set(matcher.features) <= set(score.features), (name, score.item)
-                assert all(isinstance(v, float) and v == v for v in score.features.values())
+                assert score.matcher == name and set(score.features) == set(matcher.features), (name, score.item)
+                assert all(isinstance(v, float) and math.isfinite(v) for v in score.features.values())
+                assert low <= score.score <= high, (name, score.item, score.score)
                 for evidence in score.evidence:
                     assert document.text[evidence.start : evidence.end] == evidence.text
+                    assert evidence.source == name
+            assert matcher.score(document, framework) == scores, name
+            empty = matcher.score(_empty_document(analyzer), framework)
+            assert [s.item for s in empty] == [item.id for item in framework.items]
+            assert all(s.evidence == [] and set(s.features) == set(matcher.features)
+                       and low <= s.score <= high for s in empty), name
+
+
+def test_combined_matcher_calibrates_every_registered_feature(analyzer):
+    document = analyzer.prepare(analyzer.read_path(SEED))
+    analyzer.embed([document])
+    for framework in analyzer.frameworks(None):
+        for score in analyzer.matcher.score(document, framework):
+            assert set(score.features) == set(FEATURES) and list(score.contributions) == list(registered())
+            assert 0.0 <= score.score <= 1.0
+
+
+def test_a_matcher_name_is_registered_once():
+    from analysis.matching.registry import register
+
+    class Impostor:
+        features = (Feature.LEXICAL_LOG,)
+
+    with pytest.raises(ValueError, match="'lexical' is registered already"):
+        register("lexical")(Impostor)
+    assert registered()["lexical"] is not Impostor
+
+
+def test_features_from_two_matchers_never_overwrite_each_other():
+    with pytest.raises(FeatureMismatchError, match="lexical_log"):
+        merged({Feature.LEXICAL_LOG: 1.0}, {Feature.LEXICAL_LOG: 2.0})
 
 
 def test_alignments_are_ranked_with_evidence(analyzer):

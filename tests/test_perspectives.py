@@ -1,4 +1,5 @@
-"""Perspectives: each trap of FACTS.md on a small constructed Swedish text."""
+"""Perspectives: each trap (policy_corpus/perspectives.yaml: false friends, weak words, signs of an empty
+text) on a small constructed Swedish text."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
@@ -74,5 +75,17 @@ def test_every_result_names_its_versions(analyzer):
     assert result.versions.region == "orebro"
 
 
-def test_warm_up_runs(analyzer):
-    analyzer.warm_up()
+def test_warm_up_pays_first_use_costs_before_traffic(analyzer):
+    """After warm_up a fresh analyzer has compiled every framework's terms (the one term index may do it at
+    construction already) and the first real analysis imports nothing more."""
+    from analysis.pipeline import Analyzer
+
+    fresh = Analyzer.create(analyzer.settings, corpus=analyzer.corpus, embedder=analyzer.embedder,
+                            calibrator=analyzer.calibrator, fact_ranker=analyzer.fact_ranker,
+                            supervised=analyzer.supervised_model)
+    fresh.warm_up()
+    assert {f.id for f in fresh.frameworks(None)} <= set(fresh.lexical._compiled)
+    modules = set(sys.modules)
+    fresh.analyze(fresh.read_text("Syfte\nFler små företag i länet ska exportera.\n\nBudget\n"
+                                  "Vi söker 400 000 kronor, 40 procent av kostnaderna, 2025-01-01 – 2026-12-31."))
+    assert set(sys.modules) - modules == set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from analysis.batch.rows import PERSPECTIVES, SanityLimits, amount_median
+from analysis.batch.rows import SanityLimits, amount_median
 from analysis.labels import sv
 
 if TYPE_CHECKING:
@@ -52,10 +52,10 @@ class Names:
         return cls(frameworks={f.id: f.name for f in corpus.frameworks},
                    items={i.id: i.name for f in corpus.frameworks for i in f.items},
                    perspectives={p.id: p.name for p in persp},
-                   required=tuple(p.id for p in persp if p.required and p.id in PERSPECTIVES),
+                   required=tuple(p.id for p in persp if p.required),
                    severities={r.id: r.severity for r in corpus.rules.rules},
                    regions={r.id: r.name for r in corpus.manifest.regions},
-                   sections={"titel": "Titel", **{s.id: s.name for s in corpus.headings.sections}},
+                   sections={s.id: s.name for s in corpus.headings.sections},  # the title is no heading
                    limits=limits)
 
     def rule(self, rule_id: str) -> str:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.batch.attention import Names
-from analysis.batch.rows import KIND_PREFIX, PERSPECTIVES
+from analysis.corpus.schema import FRAMEWORK_KINDS
 from analysis.labels import sv
 
-TOP_COLUMNS = tuple(f"{prefix}_top" for prefix in KIND_PREFIX.values())
+TOP_COLUMNS = tuple(f"{kind}_top" for kind in FRAMEWORK_KINDS)
 
 
 @dataclass
@@ -61,14 +61,13 @@ def document_changes(old: dict[str, Any], new: dict[str, Any], names: Names) -> 
     if old.get("status") != new.get("status"):
         changes.append(Change(sv("compare_change", "status"), sv("compare_change", str(old.get("status"))),
                               sv("compare_change", str(new.get("status")))))
-    for column, prefix in zip(TOP_COLUMNS, KIND_PREFIX, strict=True):
+    for column, prefix in zip(TOP_COLUMNS, FRAMEWORK_KINDS, strict=True):
         if old.get(column) != new.get(column):
             changes.append(Change(f"Främsta matchning: {sv('framework_kind', prefix)}", _item(old, column, names),
                                   _item(new, column, names)))
-    for perspective in PERSPECTIVES:
+    for perspective, name in names.perspectives.items():
         if old.get(perspective) != new.get(perspective):
-            changes.append(Change(names.perspectives.get(perspective, perspective), _status(old.get(perspective)),
-                                  _status(new.get(perspective))))
+            changes.append(Change(name, _status(old.get(perspective)), _status(new.get(perspective))))
     if _findings(old) != _findings(new):
         changes.append(Change(sv("compare_change", "findings"), _rule_list(_findings(old), names),
                               _rule_list(_findings(new), names)))
@@ -77,7 +76,7 @@ def document_changes(old: dict[str, Any], new: dict[str, Any], names: Names) -> 
 
 def _item_counts(old_rows: list[dict[str, Any]], new_rows: list[dict[str, Any]], names: Names) -> list[dict[str, Any]]:
     result = []
-    for column, prefix in zip(TOP_COLUMNS, KIND_PREFIX, strict=True):
+    for column, prefix in zip(TOP_COLUMNS, FRAMEWORK_KINDS, strict=True):
         before = Counter(r[column] for r in old_rows if r.get(column))
         after = Counter(r[column] for r in new_rows if r.get(column))
         changed_most_first = sorted(set(before) | set(after),

@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from analysis.batch.inputs import InputRecord
-from analysis.batch.outputs import Journal, finalise, journal_path
+from analysis.batch.outputs import Journal, RowFormat, finalise, journal_path
 from analysis.batch.rows import error_row
 from analysis.batch.scorer import Scorer
 from analysis.errors import OutputPathError
@@ -172,7 +173,7 @@ def run_local(records: list[InputRecord], write: Callable[[list[dict]], None], s
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def check_output(out: Path, output_format: str) -> None:
+def check_output(out: Path, output_format: RowFormat) -> None:
     """Fail before any scoring when the output (or its journal) cannot be written."""
     targets = {out, journal_path(out, output_format)}
     for target in sorted(targets):
@@ -193,17 +194,22 @@ def check_output(out: Path, output_format: str) -> None:
             raise OutputPathError("cannot write here: permission denied", source=str(target))
 
 
-def score(
+class EngineName(StrEnum):
+    local = "local"  # worker processes on this machine
+    ray = "ray"  # Ray Data (optional dependency)
+
+
+def score_backlog(
     records: Iterable[InputRecord],
     out: Path,
-    output_format: str = "jsonl",
+    output_format: RowFormat = RowFormat.jsonl,
     *,
     settings: dict[str, Any] | None = None,
     region: str | None = None,
     workers: int = 1,
     batch_size: int = 16,
     resume: bool = False,
-    engine: str = "local",
+    engine: EngineName = EngineName.local,
 ) -> RunSummary:
     """The whole job: every input yields exactly one row in ``out``."""
     started = time.monotonic()
@@ -222,7 +228,7 @@ def score(
         progress.advance(rows)
 
     try:
-        if engine == "ray":
+        if engine == EngineName.ray:
             from analysis.batch.ray_engine import run_ray
 
             run_ray(todo, write, settings, region, workers, batch_size)

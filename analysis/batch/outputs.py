@@ -11,16 +11,25 @@ import csv
 import json
 import os
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from analysis.batch.rows import FLAT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, flatten
+from analysis.batch.rows import FLOAT_COLUMNS, INT_COLUMNS, flat_columns, flatten, perspective_ids
 
 RESULT_COLUMN = "result_json"
 
 
-def journal_path(out: Path, output_format: str) -> Path:
-    return out if output_format == "jsonl" else out.with_name(out.name + ".journal.jsonl")
+class RowFormat(StrEnum):
+    """jsonl: the full result per row (the journal itself); csv and parquet: flat rows made at the end."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+def journal_path(out: Path, output_format: RowFormat) -> Path:
+    return out if output_format == RowFormat.jsonl else out.with_name(out.name + ".journal.jsonl")
 
 
 class Journal:
@@ -66,41 +75,46 @@ def read_rows(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def flat_rows(journal: Path, settings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Flat rows of a run with the backlog-wide sanity flags (the corpus's limits, the run's settings)."""
+def flat_rows(journal: Path, settings: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and flat rows of a run with the backlog-wide sanity flags (the corpus's perspectives and
+    limits, the run's settings)."""
     from analysis.batch.rows import SanityLimits, add_sanity_flags
+    from analysis.corpus import load_corpus
     from analysis.settings import Settings
 
-    limits = SanityLimits.load(Settings(**(settings or {})))
-    return add_sanity_flags([flatten(row) for row in read_rows(journal)], limits)
+    run_settings = Settings(**(settings or {}))
+    corpus = load_corpus(run_settings.corpus_dir)
+    perspectives = perspective_ids(corpus)
+    rows = [flatten(row, perspectives) for row in read_rows(journal)]
+    return flat_columns(perspectives), add_sanity_flags(rows, SanityLimits.from_corpus(corpus, run_settings))
 
 
-def _write_parquet(journal: Path, flat: list[dict[str, Any]], tmp: Path) -> None:
+def _write_parquet(journal: Path, names: list[str], flat: list[dict[str, Any]], tmp: Path) -> None:
     """Flat columns plus ``result_json``: the full result, so one Parquet file carries the whole analysis."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     full = {row["id"]: row for row in read_rows(journal)}
-    columns: dict[str, list] = {name: [row[name] for row in flat] for name in FLAT_COLUMNS}
+    columns: dict[str, list] = {name: [row[name] for row in flat] for name in names}
     columns[RESULT_COLUMN] = [json.dumps(full[row["id"]], ensure_ascii=False, default=str) for row in flat]
     schema = pa.schema([(name, pa.float64() if name in FLOAT_COLUMNS else pa.int64() if name in INT_COLUMNS
-                         else pa.string()) for name in FLAT_COLUMNS] + [(RESULT_COLUMN, pa.string())])
+                         else pa.string()) for name in names] + [(RESULT_COLUMN, pa.string())])
     pq.write_table(pa.Table.from_pydict(columns, schema=schema), tmp, compression="zstd")
 
 
-def finalise(journal: Path, out: Path, output_format: str, settings: dict[str, Any] | None = None) -> None:
+def finalise(journal: Path, out: Path, output_format: RowFormat, settings: dict[str, Any] | None = None) -> None:
     """Write CSV or Parquet from the journal, atomically (temporary file, then rename)."""
     if output_format == "jsonl":
         return
     if output_format not in ("csv", "parquet"):
         raise ValueError(f"unknown output format {output_format!r}")
-    flat = flat_rows(journal, settings)
+    names, flat = flat_rows(journal, settings)
     tmp = out.with_name(out.name + ".tmp")
     if output_format == "csv":
         with tmp.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FLAT_COLUMNS)
+            writer = csv.DictWriter(handle, fieldnames=names)
             writer.writeheader()
             writer.writerows(flat)
     else:
-        _write_parquet(journal, flat, tmp)
+        _write_parquet(journal, names, flat, tmp)
     tmp.replace(out)

@@ -19,7 +19,8 @@ from analysis.batch.attention import Entry, Names, percent, rank, sek, span
 from analysis.batch.charts import Chart, Segment, bars, stacked
 from analysis.batch.export import headers, xlsx_bytes
 from analysis.batch.outputs import RESULT_COLUMN, read_rows
-from analysis.batch.rows import PERSPECTIVES, SanityLimits, add_sanity_flags, flatten
+from analysis.batch.rows import SanityLimits, add_sanity_flags, flatten
+from analysis.corpus.schema import FRAMEWORK_KINDS
 from analysis.labels import sv
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATUS_STYLE = {"present": ("#1e7b34", ""), "thin": ("#e0a526", "//"), "absent": ("#b42318", "xx")}
-FRAMEWORK_PREFIXES = ("rus", "national", "orientation")
 QUOTES_PER_ITEM = 2
 
 
@@ -51,23 +51,24 @@ def _read_csv(path: Path) -> list[Entry]:
     return [Entry(flat=row, full=full.get(row["id"])) for row in flat]
 
 
-def load_entries(path: Path, limits: SanityLimits) -> list[Entry]:
-    """Every document of a run (JSONL, CSV or Parquet), with sanity flags (computed here for JSONL)."""
+def load_entries(path: Path, names: Names) -> list[Entry]:
+    """Every document of a run (JSONL, CSV or Parquet), with sanity flags (computed here for JSONL); a JSONL
+    run is flattened with the corpus's perspectives (``names``)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         entries = _read_parquet(path)
     elif suffix == ".csv":
         entries = _read_csv(path)
     else:
-        entries = [Entry(flat=flatten(row), full=row) for row in read_rows(path)]
+        entries = [Entry(flat=flatten(row, list(names.perspectives)), full=row) for row in read_rows(path)]
     if any("flags" not in e.flat for e in entries) or suffix not in (".parquet", ".csv"):
-        add_sanity_flags([e.flat for e in entries], limits)
+        add_sanity_flags([e.flat for e in entries], names.limits)
     return entries
 
 
 def load_flat(path: Path, settings: Settings | None = None) -> list[dict[str, Any]]:
     """Flat rows of a run, flags included (what ``--compare`` and spreadsheets use)."""
-    return [e.flat for e in load_entries(path, SanityLimits.load(settings))]
+    return [e.flat for e in load_entries(path, names_for(settings))]
 
 
 @lru_cache(maxsize=4)
@@ -102,7 +103,7 @@ def _perspective_cells(entry: Entry, names: Names) -> list[dict[str, str]]:
 
 def _item_ids(flat: dict[str, Any]) -> list[str]:
     ids: list[Any] = []  # the top cell may be empty (None)
-    for prefix in FRAMEWORK_PREFIXES:
+    for prefix in FRAMEWORK_KINDS:
         ids += [flat.get(f"{prefix}_top"), *str(flat.get(f"{prefix}_matches") or "").split(";")]
     return sorted({i for i in ids if i})
 
@@ -145,7 +146,7 @@ def _detail(entry: Entry, names: Names) -> dict[str, Any] | None:
     role = facts.get("amount_role")
     return {
         "sections": list(dict.fromkeys(names.sections[s["id"]] for s in result["document"]["sections"]
-                                       if s["id"] in names.sections and s["id"] != "titel")),
+                                       if s["id"] in names.sections)),
         "frameworks": _alignment_groups(result, names),
         "perspectives": [{"name": p["name"], "required": p["required"], "status": p["status"],
                           "label": sv("perspective_status", p["status"]), "reasons": p["reasons"],
@@ -182,7 +183,7 @@ def _view(entry: Entry, names: Names) -> dict[str, Any]:
 
 def _framework_charts(ok: list[Entry], names: Names) -> list[Chart]:
     charts = []
-    for prefix in FRAMEWORK_PREFIXES:
+    for prefix in FRAMEWORK_KINDS:
         counts = Counter(e.flat.get(f"{prefix}_top_name") or e.flat[f"{prefix}_top"] for e in ok
                          if e.flat.get(f"{prefix}_top"))
         if not counts:
@@ -197,8 +198,8 @@ def _framework_charts(ok: list[Entry], names: Names) -> list[Chart]:
 
 
 def _perspective_chart(ok: list[Entry], names: Names) -> Chart:
-    categories = [names.perspectives.get(p, p) for p in PERSPECTIVES if p in names.perspectives]
-    ids = [p for p in PERSPECTIVES if p in names.perspectives]
+    categories = list(names.perspectives.values())
+    ids = list(names.perspectives)
     counts = [[sum(1 for e in ok if e.flat.get(p) == status) for p in ids] for status in STATUS_STYLE]
     segments = [Segment(sv("perspective_status", s).capitalize(), *style) for s, style in STATUS_STYLE.items()]
     headers = ["Perspektiv"] + [s.label for s in segments]
@@ -239,7 +240,7 @@ def _filters(views: list[dict[str, Any]], names: Names) -> dict[str, list[tuple[
 
 
 @dataclass(frozen=True)
-class Report:
+class PortfolioPage:
     """The page and the attention list it shows, headings first (also written as CSV/XLSX by the CLI)."""
 
     html: str
@@ -253,7 +254,7 @@ def _environment():
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def build(entries: list[Entry], names: Names, title: str = "Portföljrapport") -> Report:
+def build(entries: list[Entry], names: Names, title: str = "Portföljrapport") -> PortfolioPage:
     ordered = rank(entries, names)
     ok = [e for e in ordered if e.ok]
     charts = _framework_charts(ok, names) + [_perspective_chart(ok, names), _findings_chart(ok, names),
@@ -269,9 +270,9 @@ def build(entries: list[Entry], names: Names, title: str = "Portföljrapport") -
         title=title, charts=charts, docs=views, kpi=kpi, filters=_filters(views, names),
         export_json=json.dumps(export, ensure_ascii=False, default=str).replace("</", "<\\/"),
         xlsx=base64.b64encode(xlsx_bytes([columns, *records])).decode("ascii"))
-    return Report(page, [columns, *records])
+    return PortfolioPage(page, [columns, *records])
 
 
-def build_report(path: Path, title: str = "Portföljrapport", settings: Settings | None = None) -> Report:
+def build_portfolio(path: Path, title: str = "Portföljrapport", settings: Settings | None = None) -> PortfolioPage:
     names = names_for(settings)
-    return build(load_entries(path, names.limits), names, title)
+    return build(load_entries(path, names), names, title)

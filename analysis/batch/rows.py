@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
+from analysis.corpus.schema import FRAMEWORK_KINDS
 from analysis.errors import PolicyAlignError
 
 if TYPE_CHECKING:
@@ -20,19 +21,25 @@ if TYPE_CHECKING:
     from analysis.document import Document
     from analysis.settings import Settings
 
-KIND_PREFIX = {"rus": "rus", "national": "national", "orientation": "orientation"}
-PERSPECTIVES = ("miljo", "barn", "jamstalldhet", "likabehandling", "tillganglighet")
 SanityFlag = Literal["amount-outlier", "share-above-limit", "period-outside-programme", "unsure"]
 SANITY_FLAGS: tuple[SanityFlag, ...] = ("amount-outlier", "share-above-limit", "period-outside-programme", "unsure")
-FLOAT_COLUMNS = ("amount_sek", "share_percent", "rus_top_score", "national_top_score", "orientation_top_score")
+# Framework columns are named after the framework kind ("rus_top"); one column per corpus perspective.
+FLOAT_COLUMNS = ("amount_sek", "share_percent", *(f"{kind}_top_score" for kind in FRAMEWORK_KINDS))
 INT_COLUMNS = ("finding_count",)
-FLAT_COLUMNS = (
-    ["id", "source", "title", "status", "error_type", "error_message", "kind", "language", "region"]
-    + [f"{p}_{c}" for p in KIND_PREFIX.values() for c in ("framework", "top", "top_name", "top_score", "matches")]
-    + list(PERSPECTIVES)
-    + ["amount_sek", "amount_role", "share_percent", "period_start", "period_end", "findings", "finding_count",
-       "flags", "software", "corpus", "embedder"]
-)
+_LEADING_COLUMNS = ["id", "source", "title", "status", "error_type", "error_message", "kind", "language", "region",
+                    *(f"{kind}_{c}" for kind in FRAMEWORK_KINDS
+                      for c in ("framework", "top", "top_name", "top_score", "matches"))]
+_TRAILING_COLUMNS = ["amount_sek", "amount_role", "share_percent", "period_start", "period_end", "findings",
+                     "finding_count", "flags", "software", "corpus", "embedder"]
+
+
+def flat_columns(perspectives: Sequence[str]) -> list[str]:
+    """The flat row's columns for a corpus with these perspective ids (corpus order)."""
+    return [*_LEADING_COLUMNS, *perspectives, *_TRAILING_COLUMNS]
+
+
+def perspective_ids(corpus: PolicyCorpus) -> tuple[str, ...]:
+    return tuple(p.id for p in corpus.perspectives.perspectives)
 TITLE_MAX_CHARS = 120
 TITLE_SEARCH_LINES = 30
 _SPACES = re.compile(r"\s{2,}")
@@ -41,11 +48,11 @@ _NAME_FIELD = re.compile(r"^\s*(projektets namn|projektnamn|projektets titel|nam
 
 
 def document_title(document: Document) -> str | None:
-    """What an analyst calls the document: a form's project name, its title heading, else its first line."""
+    """What an analyst calls the document: a form's project name, else its first line (its title, if any:
+    the title section has no heading line of its own)."""
     head = "\n".join(document.text.splitlines()[:TITLE_SEARCH_LINES])
     field = _NAME_FIELD.search(head)
-    heading = next((s.heading for s in document.sections if s.id == "titel" and s.heading), None)
-    line = (field and field.group("name").strip()) or heading or next(
+    line = (field and field.group("name").strip()) or next(
         (line.strip() for line in document.text.splitlines() if line.strip()), None)
     if not line:
         return None
@@ -74,8 +81,8 @@ def row_for_exception(record_id: str, source: str, error: Exception) -> dict[str
 
 def _alignment_columns(flat: dict[str, Any], alignments: list[dict], kinds: dict[str, str]) -> None:
     for alignment in alignments:
-        prefix = KIND_PREFIX.get(kinds.get(alignment["framework"], ""))
-        if prefix is None:
+        prefix = kinds.get(alignment["framework"])
+        if prefix not in FRAMEWORK_KINDS:
             continue
         if alignment["rank"] == 1:
             flat.update({f"{prefix}_framework": alignment["framework"], f"{prefix}_top": alignment["item"],
@@ -85,9 +92,9 @@ def _alignment_columns(flat: dict[str, Any], alignments: list[dict], kinds: dict
             flat[f"{prefix}_matches"] = f"{previous};{alignment['item']}" if previous else alignment["item"]
 
 
-def flatten(row: dict[str, Any]) -> dict[str, Any]:
+def flatten(row: dict[str, Any], perspectives: Sequence[str]) -> dict[str, Any]:
     """One flat record per document: what an officer filters on in a spreadsheet."""
-    flat: dict[str, Any] = dict.fromkeys(FLAT_COLUMNS)
+    flat: dict[str, Any] = dict.fromkeys(flat_columns(perspectives))
     flat.update(id=row["id"], source=row["source"], status=row["status"], title=row.get("title"))
     if row["status"] != "ok":
         flat.update(error_type=row["error"]["type"], error_message=row["error"]["message"])
@@ -97,7 +104,7 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
     flat.update(kind=document["kind"], language=document["language"], region=result["versions"].get("region"))
     _alignment_columns(flat, result["alignments"], row.get("framework_kinds", {}))
     for perspective in result["perspectives"]:
-        if perspective["id"] in PERSPECTIVES:
+        if perspective["id"] in perspectives:
             flat[perspective["id"]] = perspective["status"]
     facts = result["facts"]
     flat.update(amount_sek=facts["amount_sek"], amount_role=facts.get("amount_role"),

@@ -136,12 +136,12 @@ def _check_perspectives(corpus: dict[str, Any], root: Path, problems: _Problems)
 
 
 def _check_headings(corpus: dict[str, Any], root: Path, problems: _Problems) -> None:
-    """Section ids in the heading lexicon are unique."""
+    """Section ids in the heading lexicon (the title's included) are unique."""
     headings: HeadingLexicon | None = corpus.get("headings")
     if not headings:
         return
     path = root / corpus["manifest"].files.headings
-    for duplicate in _duplicates([h.id for h in headings.sections]):
+    for duplicate in _duplicates([headings.title.id, *(h.id for h in headings.sections)]):
         problems.add(path, f"duplicate section id {duplicate!r}", entry=duplicate)
 
 

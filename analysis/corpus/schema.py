@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import string
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -16,6 +17,11 @@ Position = Literal["word", "modifier", "head"]
 Severity = Literal["error", "warning", "info"]
 DocumentKind = Literal["decision", "application", "summary", "form", "news"]
 SignalKind = Literal["analysis", "measures", "indicators", "responsibility"]
+FrameworkKind = Literal["rus", "national", "orientation"]  # calibrated separately; label fields are named so
+FactKind = Literal["amount", "share", "period"]
+FactField = Literal["amount_sek", "share_percent", "period"]  # a fact as the result contract's Facts names it
+FRAMEWORK_KINDS: tuple[FrameworkKind, ...] = get_args(FrameworkKind)
+FACT_FIELDS: tuple[FactField, ...] = get_args(FactField)
 
 
 class Strict(BaseModel):
@@ -85,7 +91,6 @@ class PolicyItem(Strict):
     id: Slug
     name: str = Field(min_length=1)
     status: Status
-    priority: bool = False
     source: Source
     description: str = Field(min_length=40)
     orientations: list[str] = []
@@ -104,7 +109,7 @@ class ProgrammePeriod(Strict):
 class Framework(Strict):
     id: Slug
     name: str = Field(min_length=1)
-    kind: Literal["rus", "national", "orientation"]
+    kind: FrameworkKind
     status: Status
     source: Source
     description: str = Field(min_length=1)
@@ -163,23 +168,52 @@ class PerspectiveSet(Strict):
     perspectives: list[Perspective] = Field(min_length=1)
 
 
+# What a rule message may name: the facts found, the amount in the evidence, and the rule's own parameters.
+RULE_MESSAGE_FIELDS = ("share", "amount", "start", "end", "latest_end", "limit", "limit_sek")
+
+
 class RuleBase(Strict):
     id: Slug
     status: Status = "verified"
     severity: Severity
-    message: str = Field(min_length=1)
+    message: str = Field(min_length=1, description="Swedish; {placeholders} from RULE_MESSAGE_FIELDS")
     citation: str = Field(min_length=1)
     applies_to: list[DocumentKind] = ["decision", "application", "summary", "form"]
+
+    @field_validator("message")
+    @classmethod
+    def _known_placeholders(cls, message: str) -> str:
+        try:
+            fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(message)
+                      if name is not None]
+        except ValueError as error:
+            raise ValueError(f"message is not a valid template: {error}") from None
+        if any(spec or conversion for _, spec, conversion in fields):
+            raise ValueError("message placeholders take no format: the values come formatted in Swedish")
+        names = {name for name, _, _ in fields}
+        if unknown := sorted(names - set(RULE_MESSAGE_FIELDS)):
+            raise ValueError(f"message names unknown placeholders {unknown}; known: {list(RULE_MESSAGE_FIELDS)}")
+        return message
+
+    def _names(self, placeholder: str) -> None:
+        """A parameter the officer must see is a placeholder, never a number copied into the text."""
+        if f"{{{placeholder}}}" not in self.message:
+            raise ValueError(f"message must show the rule's parameter as {{{placeholder}}}")
 
 
 class ShareAboveRule(RuleBase):
     check: Literal["share_above"]
     limit_percent: float = Field(gt=0, le=100)
 
+    @model_validator(mode="after")
+    def _shows_limit(self) -> ShareAboveRule:
+        self._names("limit")
+        return self
+
 
 class FactsMissingRule(RuleBase):
     check: Literal["facts_missing"]
-    facts: list[Literal["amount_sek", "share_percent", "period"]] = Field(min_length=1)
+    facts: list[FactField] = Field(min_length=1)
 
 
 class ContentMissingRule(RuleBase):
@@ -188,7 +222,7 @@ class ContentMissingRule(RuleBase):
     check: Literal["content_missing"]
     sections: list[Slug] = []
     patterns: list[Regex] = []
-    facts: list[Literal["amount_sek", "share_percent", "period"]] = []
+    facts: list[FactField] = []
 
 
 class PatternPresentRule(RuleBase):
@@ -213,6 +247,11 @@ class AmountPatternAboveRule(RuleBase):
     patterns: list[Regex] = Field(min_length=1)
     limit_sek: int = Field(gt=0)
 
+    @model_validator(mode="after")
+    def _shows_limit(self) -> AmountPatternAboveRule:
+        self._names("limit_sek")
+        return self
+
 
 Rule = Annotated[
     ShareAboveRule | FactsMissingRule | ContentMissingRule | PatternPresentRule | PeriodWithinRule
@@ -229,8 +268,18 @@ class HeadingEntry(Strict):
     id: Slug
     name: str = Field(min_length=1)
     keywords: list[str] = Field(min_length=1)
-    kinds: list[DocumentKind] = []
+    kinds: list[DocumentKind] = Field(
+        default=[], description="Only documents of these kinds have this heading: it makes a text that kind")
+    role: Literal["perspectives"] | None = Field(
+        default=None, description="perspectives: a heading that names perspectives maps to this section")
     weight: float = Field(default=1.0, ge=0, le=5, description="Weight of policy-vocabulary hits in this section")
+
+
+class TitleSection(Strict):
+    """The title paragraph that opens a text: a section of its own, found by layout, not by keywords."""
+
+    id: Slug
+    weight: float = Field(default=2.0, ge=0, le=5, description="Weight of policy-vocabulary hits in the title")
 
 
 class PriorityMentions(Strict):
@@ -244,13 +293,24 @@ class PriorityMentions(Strict):
 class HeadingLexicon(Strict):
     max_heading_words: int = Field(default=12, ge=2, le=30)
     priority_mentions: PriorityMentions
-    title_weight: float = Field(default=2.0, ge=0, le=5)
+    title: TitleSection
     default_weight: float = Field(default=1.0, ge=0, le=5)
     sections: list[HeadingEntry] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _one_perspective_section(self) -> HeadingLexicon:
+        if len([entry for entry in self.sections if entry.role == "perspectives"]) != 1:
+            raise ValueError("exactly one section needs 'role: perspectives' (where perspective headings map)")
+        return self
+
+    @property
+    def perspective_section(self) -> str:
+        """The section a heading naming perspectives maps to."""
+        return next(entry.id for entry in self.sections if entry.role == "perspectives")
+
     def weight_of(self, section_id: str | None) -> float:
-        if section_id == "titel":
-            return self.title_weight
+        if section_id == self.title.id:
+            return self.title.weight
         for entry in self.sections:
             if entry.id == section_id:
                 return entry.weight
@@ -270,7 +330,7 @@ CuePlace = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*@(near|before|a
 class Veto(Strict):
     """Candidates with any `when` cue and no `unless` cue are never the fact."""
 
-    fact: Literal["amount", "share", "period"]
+    fact: FactKind
     reason: str = Field(min_length=1)
     when: list[CuePlace] = Field(min_length=1)
     unless: list[CuePlace] = []

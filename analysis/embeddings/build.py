@@ -69,7 +69,7 @@ class TeacherCache:
 
     def fill(self, words: list[str], encode: Callable[[list[str]], np.ndarray], batch_size: int,
              progress: Callable[[int], None] | None = None) -> None:
-        missing = [word for word in words if word not in self.vectors]
+        missing = list(dict.fromkeys(word for word in words if word not in self.vectors))  # each word once
         for start in range(0, len(missing), batch_size):
             batch = missing[start : start + batch_size]
             for word, vector in zip(batch, encode(batch), strict=True):
@@ -180,7 +180,7 @@ def distil(rows: np.ndarray, tokenizer, sentences: list[str], targets: np.ndarra
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-            total += float(loss) * len(batch)
+            total += loss.item() * len(batch)
         history.append(round(total / len(sentences), 5))
         log.info("distillation epoch %d: cosine loss %.4f", epoch + 1, history[-1])
     trained = bag.weight.detach().numpy().astype(np.float32)

@@ -17,7 +17,7 @@ import numpy as np
 
 from analysis.embeddings import get_embedder
 from analysis.embeddings.base import l2_normalise
-from analysis.matching.semantic import TOP_K, item_texts
+from analysis.matching.semantic import MIN_SENTENCE_WORDS, item_texts, top_k_mean
 from analysis.settings import Settings
 
 
@@ -35,6 +35,8 @@ class TfidfEmbedder:
         self.dim = len(self._vectorizer.vocabulary_)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
         return l2_normalise(self._vectorizer.transform(list(texts)).toarray().astype(np.float32))
 
 
@@ -61,7 +63,7 @@ def compare_embedders(
             texts.append(text)
             owners.append(index)
     owners_array = np.asarray(owners)
-    sentences = [s.text for d in documents for s in d.sentences if len(s.tokens) >= 4]
+    sentences = [s.text for d in documents for s in d.sentences if len(s.tokens) >= MIN_SENTENCE_WORDS]
     sentences += [example for _, item in items for example in item.examples]
 
     def item_similarities(sentence_vectors: np.ndarray, text_vectors: np.ndarray) -> np.ndarray:
@@ -92,14 +94,13 @@ def compare_embedders(
             hits = total = 0
             for labels, document in zip(labelled, documents, strict=True):
                 gold = gold_items(labels.labels, framework)
-                usable = [s.text for s in document.sentences if len(s.tokens) >= 4]
+                usable = [s.text for s in document.sentences if len(s.tokens) >= MIN_SENTENCE_WORDS]
                 if not gold or not usable:
                     continue
                 doc_sims = item_similarities(embedder.encode(usable), embedder.encode(texts))[
                     :, offset : offset + count
                 ]
-                k = min(TOP_K, len(usable))
-                score = np.sort(doc_sims, axis=0)[-k:].mean(axis=0)
+                score = top_k_mean(doc_sims)
                 hits += framework.items[int(score.argmax())].id == gold[0]
                 total += 1
             accuracy[framework.id] = round(hits / total, 3) if total else None

@@ -14,7 +14,7 @@ from analysis.corpus.schema import PolicyCorpus, Veto
 from analysis.document import Document
 from analysis.facts.candidates import FACT_KINDS, Candidate, CandidateGenerator, FactKind
 from analysis.facts.ranker import FactRanker
-from analysis.result import Evidence, FactCandidate, Facts, Period
+from analysis.result import Evidence, FactCandidate, Facts, Period, fact_source
 
 CANDIDATES_SHOWN = 3
 RANKER_FILE = "fact-ranker/ranker.json"
@@ -38,9 +38,9 @@ class FactExtractor:
     def score(self, candidates: dict[FactKind, list[Candidate]],
               ranker: FactRanker) -> dict[FactKind, list[tuple[float, Candidate]]]:
         """Probabilities from `ranker` (evaluation passes a held-out one); a vetoed candidate gets 0."""
-        return {kind: sorted(((0.0 if vetoed(c, self.vetoes) else ranker.probability(kind, c.features), c)
+        return {fact: sorted(((0.0 if vetoed(c, self.vetoes) else ranker.probability(fact, c.features), c)
                               for c in found), key=lambda pc: (-pc[0], pc[1].start))
-                for kind, found in candidates.items()}
+                for fact, found in candidates.items()}
 
     def extract(self, document: Document) -> Facts:
         return facts_from(document, self.scored(document), self.ranker)
@@ -48,7 +48,7 @@ class FactExtractor:
 
 def vetoed(candidate: Candidate, vetoes: list[Veto]) -> bool:
     """A corpus veto applies: the candidate cannot be the fact (its probability becomes 0)."""
-    return any(veto.fact == candidate.kind and any(candidate.features.get(w) for w in veto.when)
+    return any(veto.fact == candidate.fact and any(candidate.features.get(w) for w in veto.when)
                and not any(candidate.features.get(u) for u in veto.unless) for veto in vetoes)
 
 
@@ -56,17 +56,17 @@ def facts_from(document: Document, scored: dict[FactKind, list[tuple[float, Cand
                ranker: FactRanker) -> Facts:
     """The contract's Facts from ranked candidates (also used by evaluation with a held-out ranker)."""
     chosen: dict[FactKind, Candidate | None] = {}
-    for kind in FACT_KINDS:
-        best = scored[kind][0] if scored[kind] else None
-        chosen[kind] = best[1] if best and best[0] >= ranker.threshold(kind) else None
+    for fact in FACT_KINDS:
+        best = scored[fact][0] if scored[fact] else None
+        chosen[fact] = best[1] if best and best[0] >= ranker.threshold(fact) else None
     amount, share, period = chosen["amount"], chosen["share"], chosen["period"]
     first, last = period.value if period else (None, None)  # type: ignore[misc]
-    evidence = [_evidence(document, c, f"facts:{kind}") for kind, c in chosen.items() if c is not None]
-    shown = [_candidate_out(document, kind, p, c, c is chosen[kind])
-             for kind in FACT_KINDS for p, c in _distinct(scored[kind])[:CANDIDATES_SHOWN]]
+    evidence = [_evidence(document, c, fact_source(fact)) for fact, c in chosen.items() if c is not None]
+    shown = [_candidate_out(document, fact, p, c, c is chosen[fact])
+             for fact in FACT_KINDS for p, c in _distinct(scored[fact])[:CANDIDATES_SHOWN]]
     return Facts(
         amount_sek=int(round(amount.value)) if amount else None,  # type: ignore[arg-type]
-        amount_role=amount.role if amount else None,  # type: ignore[arg-type]
+        amount_role=amount.role if amount else None,
         share_percent=round(float(share.value), 2) if share else None,  # type: ignore[arg-type]
         period=Period(start=first, end=last),
         evidence=evidence,
@@ -89,15 +89,15 @@ def _evidence(document: Document, candidate: Candidate, source: str) -> Evidence
     return Evidence(text=sentence.text, start=sentence.start, end=sentence.end, score=1.0, source=source)
 
 
-def _candidate_out(document: Document, kind: FactKind, probability: float, candidate: Candidate,
+def _candidate_out(document: Document, fact: FactKind, probability: float, candidate: Candidate,
                    chosen: bool) -> FactCandidate:
     value = candidate.value
     first, last = value if isinstance(value, tuple) else (None, None)
     return FactCandidate(
-        fact=kind, probability=round(probability, 4), chosen=chosen,
+        fact=fact, probability=round(probability, 4), chosen=chosen,
         mention=document.text[candidate.start : candidate.end],
-        amount_sek=int(round(value)) if kind == "amount" else None,  # type: ignore[arg-type]
-        share_percent=round(float(value), 2) if kind == "share" else None,  # type: ignore[arg-type]
+        amount_sek=int(round(value)) if fact == "amount" else None,  # type: ignore[arg-type]
+        share_percent=round(float(value), 2) if fact == "share" else None,  # type: ignore[arg-type]
         start=first, end=last,
-        evidence=_evidence(document, candidate, f"facts:{kind}"),
+        evidence=_evidence(document, candidate, fact_source(fact)),
     )

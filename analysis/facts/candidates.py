@@ -15,9 +15,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import get_args
 
-from analysis.corpus.schema import DocumentKind, FactCues, HeadingLexicon, Region
+from analysis.corpus.schema import DocumentKind, FactCues, FactKind, HeadingLexicon, Region
 from analysis.document import Document
 from analysis.facts.numbers import (
     DASHES,
@@ -29,9 +29,10 @@ from analysis.facts.numbers import (
     durations,
 )
 from analysis.nlp import Sentence
+from analysis.result import AmountRole
+from analysis.sections import FIELD_STYLES
 
-FactKind = Literal["amount", "share", "period"]
-FACT_KINDS: tuple[FactKind, ...] = ("amount", "share", "period")
+FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
 WHERE = ("near", "before", "after", "sentence", "label", "close")  # where a cue stands relative to a candidate
 CLOSE = ("near", "before", "label")  # "close" pools these: a label above a field value reads like words before it
 SUBJECTS = {  # interactions a linear ranker cannot learn alone: a party in the clause, then its verb
@@ -42,8 +43,8 @@ SUBJECTS = {  # interactions a linear ranker cannot learn alone: a party in the 
 NEAR_CHARS = 40
 PAIR_REACH = 3  # a period's end is among the next three dates
 PAIR_GAP_CHARS = 100
-MAX_CANDIDATES = 400  # per fact kind and document: bounded work on hostile input
-DOCUMENT_KINDS: tuple[str, ...] = DocumentKind.__args__  # type: ignore[attr-defined]
+MAX_CANDIDATES = 400  # per fact and document: bounded work on hostile input
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = get_args(DocumentKind)
 _CLAUSE_MARKS = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
 _CONNECTOR = re.compile(rf"^\s*(?:[{DASHES}]|till och med|till|t\.\s?o\.\s?m\.?|tom|fram till|och)?\s*"
                         rf"(?:[{DASHES}]\s*)?$", re.IGNORECASE)
@@ -53,12 +54,12 @@ Period = tuple[date | None, date | None]
 
 @dataclass
 class Candidate:
-    kind: FactKind
+    fact: FactKind
     value: float | Period
     start: int  # document offsets of the expression
     end: int
     sentence: int  # index into document.sentences
-    role: str = "unknown"
+    role: AmountRole | None = None  # amounts only
     features: dict[str, float] = field(default_factory=dict)
 
 
@@ -142,9 +143,10 @@ class CandidateGenerator:
         self._percent = PercentFinder()
         self._dates = DateFinder()
         self._sections = [entry.id for entry in headings.sections]
-        self.feature_names: dict[FactKind, list[str]] = {kind: self._names(kind) for kind in FACT_KINDS}
+        self._title = headings.title.id
+        self.feature_names: dict[FactKind, list[str]] = {fact: self._names(fact) for fact in FACT_KINDS}
 
-    def _names(self, kind: FactKind) -> list[str]:
+    def _names(self, fact: FactKind) -> list[str]:
         cue = [f"{name}@{where}" for name in self._cues.names for where in WHERE] + list(SUBJECTS)
         common = ["position", "early", "alone", "one_of_few", *[f"section={s}" for s in [*self._sections, "none"]],
                   *[f"kind={k}" for k in DOCUMENT_KINDS]]
@@ -155,11 +157,11 @@ class CandidateGenerator:
                       "fraction", "words", "field"],
             "period": ["both_ends", "start_only", "end_only", "start_day", "end_day", "start_year", "end_year",
                        "months", "derived", "plausible_length", "dates_in_sentence", "field", "tight"],
-        }[kind]
+        }[fact]
         return cue + common + specific
 
     def generate(self, document: Document) -> dict[FactKind, list[Candidate]]:
-        out: dict[FactKind, list[Candidate]] = {kind: [] for kind in FACT_KINDS}
+        out: dict[FactKind, list[Candidate]] = {fact: [] for fact in FACT_KINDS}
         for index, sentence in enumerate(document.sentences):
             text = sentence.text
             money = self._money.find(text)
@@ -171,15 +173,15 @@ class CandidateGenerator:
             out["amount"] += self._amounts(view, money, percents, dates)
             out["share"] += self._shares(view, percents, money)
             out["period"] += self._periods(view, dates)
-        for kind, candidates in out.items():
+        for fact, candidates in out.items():
             del candidates[MAX_CANDIDATES:]
-            self._document_features(document, kind, candidates)
+            self._document_features(document, fact, candidates)
         return out
 
     def _view(self, document: Document, index: int) -> _SentenceView:
         sentence = document.sentences[index]
         section = document.section_of(sentence)
-        label = section.heading if section.heading and section.style in ("field", "inline-field") else ""
+        label = section.heading if section.heading and section.style in FIELD_STYLES else ""
         marks = [m.start() for m in _CLAUSE_MARKS.finditer(sentence.text)]
         return _SentenceView(index, sentence, self._cues.spans(sentence.text), self._cues.present(label), marks)
 
@@ -221,7 +223,7 @@ class CandidateGenerator:
                 "words": float(item.written == "words"),
             }
             out.append(Candidate("share", item.value, view.sentence.start + item.start,
-                                 view.sentence.start + item.end, view.index, "share", features))
+                                 view.sentence.start + item.end, view.index, None, features))
         return out
 
     # ---- periods --------------------------------------------------------------------------------
@@ -272,10 +274,10 @@ class CandidateGenerator:
             "end_year": float(last is not None and last.month == 12 and last.day == 31),
         }
         return Candidate("period", (first, last), view.sentence.start + start, view.sentence.start + end,
-                         view.index, "period", features)
+                         view.index, None, features)
 
     # ---- document-level features ----------------------------------------------------------------
-    def _document_features(self, document: Document, kind: FactKind, candidates: list[Candidate]) -> None:
+    def _document_features(self, document: Document, fact: FactKind, candidates: list[Candidate]) -> None:
         n = max(len(document.sentences), 1)
         values = Counter(c.value for c in candidates)
         largest = max((c.value for c in candidates if isinstance(c.value, float)), default=None)
@@ -285,17 +287,19 @@ class CandidateGenerator:
             features = candidate.features
             features["position"] = candidate.sentence / n
             features["early"] = float(candidate.sentence < 3)
-            features[f"section={section.id or 'none'}"] = 1.0
+            if section.id != self._title:  # the ranker has no title feature (adding one means a refit)
+                features[f"section={section.id or 'none'}"] = 1.0
             features[f"kind={document.kind}"] = 1.0
-            features["field"] = float(section.style in ("field", "inline-field"))
-            features["repeats"] = math.log1p(values[candidate.value] - 1)
+            features["field"] = float(section.style in FIELD_STYLES)
+            if fact != "period":  # a period's repeats are not one of its features (see _names)
+                features["repeats"] = math.log1p(values[candidate.value] - 1)
             features["alone"] = float(len(values) == 1)
             features["one_of_few"] = 1.0 / len(values)
-            if kind == "amount":
+            if fact == "amount":
                 features["is_max"] = float(candidate.value == largest)
 
 
-def _role(features: dict[str, float]) -> str:
+def _role(features: dict[str, float]) -> AmountRole:
     """What the amount is, in the contract's words: granted, requested, the region's share, or unknown."""
     close = ("near", "before", "label")
     if any(features.get(f"granted@{w}") for w in close) or features.get("ceiling@near"):

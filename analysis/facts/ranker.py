@@ -24,7 +24,7 @@ DEFAULT_THRESHOLD = 0.3
 
 
 @dataclass
-class KindModel:
+class FactModel:
     features: list[str]
     coefficients: list[float]
     intercept: float
@@ -38,7 +38,7 @@ class KindModel:
 
 @dataclass
 class FactRanker:
-    models: dict[str, KindModel]
+    models: dict[str, FactModel]
     meta: dict = field(default_factory=dict)
 
     @property
@@ -46,17 +46,17 @@ class FactRanker:
         return content_version("fact-ranker", {k: [m.features, m.coefficients, m.intercept, m.threshold]
                                                for k, m in self.models.items()})
 
-    def probability(self, kind: FactKind, features: dict[str, float]) -> float:
+    def probability(self, fact: FactKind, features: dict[str, float]) -> float:
         """0 for a kind the ranker was never fitted on (an unfitted ranker reports no facts)."""
-        return self.models[kind].probability(features) if kind in self.models else 0.0
+        return self.models[fact].probability(features) if fact in self.models else 0.0
 
-    def threshold(self, kind: FactKind) -> float:
-        return self.models[kind].threshold if kind in self.models else 1.0
+    def threshold(self, fact: FactKind) -> float:
+        return self.models[fact].threshold if fact in self.models else 1.0
 
     def check(self, feature_names: dict[FactKind, list[str]]) -> None:
         """Refuse to run with a candidate generator that lacks features the ranker was fitted on."""
-        for kind, model in self.models.items():
-            missing = sorted(set(model.features) - set(feature_names.get(kind, [])))  # type: ignore[call-overload]
+        for fact, model in self.models.items():
+            missing = sorted(set(model.features) - set(feature_names.get(fact, [])))  # type: ignore[call-overload]
             if missing:
                 raise ModelUnavailableError(
                     f"the fact ranker needs features the corpus no longer defines ({', '.join(missing[:5])}); "
@@ -68,7 +68,7 @@ class FactRanker:
     @classmethod
     def load(cls, path: Path) -> FactRanker:
         data = read_json(path, "fact ranker")
-        return cls({k: KindModel(**m) for k, m in data["models"].items()}, data.get("meta", {}))
+        return cls({k: FactModel(**m) for k, m in data["models"].items()}, data.get("meta", {}))
 
 
 Sample = tuple[str, dict[str, float], int, str]  # (fact kind, features, label 0/1, document id)
@@ -79,41 +79,41 @@ def fit_fact_ranker(samples: Sequence[Sample], feature_names: dict[FactKind, lis
                     meta: dict | None = None) -> FactRanker:
     """Fit per kind; the threshold below which a fact is left empty maximises exact answers per document.
 
-    ``gold_null[(kind, document)]`` says the document states no such fact, so the right answer is none.
+    ``gold_null[(fact, document)]`` says the document states no such fact, so the right answer is none.
     """
     from sklearn.linear_model import LogisticRegression
 
-    models: dict[str, KindModel] = {}
-    for kind in FACT_KINDS:
-        names = feature_names[kind]
-        rows = [(f, y, doc) for k, f, y, doc in samples if k == kind]
+    models: dict[str, FactModel] = {}
+    for fact in FACT_KINDS:
+        names = feature_names[fact]
+        rows = [(f, y, doc) for k, f, y, doc in samples if k == fact]
         x = np.array([[f.get(n, 0.0) for n in names] for f, _, _ in rows]) if rows else np.zeros((0, len(names)))
         y = np.array([label for _, label, _ in rows])
         if len(set(y.tolist())) < 2:
-            models[kind] = KindModel(names, [0.0] * len(names), -5.0, 0.5)
+            models[fact] = FactModel(names, [0.0] * len(names), -5.0, 0.5)
             continue
         model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
-        km = KindModel(names, [round(float(v), 6) for v in model.coef_[0]], round(float(model.intercept_[0]), 6))
-        km.threshold = _best_threshold(km, rows, gold_null or {}, kind)
-        models[kind] = km
+        km = FactModel(names, [round(float(v), 6) for v in model.coef_[0]], round(float(model.intercept_[0]), 6))
+        km.threshold = _best_threshold(km, rows, gold_null or {}, fact)
+        models[fact] = km
     return FactRanker(models, meta or {})
 
 
-def _best_threshold(model: KindModel, rows: list[tuple[dict[str, float], int, str]],
-                    gold_null: dict[tuple[str, str], bool], kind: str) -> float:
+def _best_threshold(model: FactModel, rows: list[tuple[dict[str, float], int, str]],
+                    gold_null: dict[tuple[str, str], bool], fact: str) -> float:
     """The cut-off that makes the most documents exactly right (a stated fact found, or none when none)."""
     best_per_doc: dict[str, tuple[float, int]] = {}
     for features, label, doc in rows:
         p = model.probability(features)
         if doc not in best_per_doc or p > best_per_doc[doc][0]:
             best_per_doc[doc] = (p, label)
-    docs = set(best_per_doc) | {doc for (k, doc), null in gold_null.items() if k == kind}
+    docs = set(best_per_doc) | {doc for (k, doc), null in gold_null.items() if k == fact}
     best, best_score = DEFAULT_THRESHOLD, -1
     for threshold in np.linspace(0.05, 0.7, 27):
         score = 0
         for doc in docs:
             p, label = best_per_doc.get(doc, (0.0, 0))
-            is_null = gold_null.get((kind, doc), False)
+            is_null = gold_null.get((fact, doc), False)
             score += (p < threshold) if is_null else (p >= threshold and label == 1)
         if score > best_score:
             best, best_score = float(round(threshold, 3)), score

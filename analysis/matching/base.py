@@ -7,18 +7,31 @@ from typing import Protocol
 
 from analysis.corpus.schema import Framework
 from analysis.document import Document
+from analysis.matching.features import Features
 from analysis.result import Evidence
 
 
 @dataclass
 class ItemScore:
-    """One matcher's view of one item. ``features`` say how the score was reached (for explain)."""
+    """One matcher's view of one item. ``features`` are exactly the calibrator inputs the matcher declares;
+    the combined matcher's ``contributions`` hold each registered matcher's raw score by matcher name."""
 
     item: str
     score: float
     evidence: list[Evidence]
     matcher: str
-    features: dict[str, float] = field(default_factory=dict)
+    features: Features = field(default_factory=dict)
+    contributions: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Each matcher's view of one item of one framework, for ``policyalign explain``."""
+
+    framework: Framework
+    lexical: ItemScore
+    semantic: ItemScore
+    combined: ItemScore
 
 
 class Matcher(Protocol):

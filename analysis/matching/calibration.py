@@ -7,6 +7,7 @@ loadable without scikit-learn, versioned by their content hash.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,17 +15,25 @@ import numpy as np
 
 from analysis.artefacts import content_version, read_json, write_json
 from analysis.errors import ModelUnavailableError
+from analysis.matching.features import Feature, check_names
 from analysis.matching.registry import calibrator_features
 
 FEATURES = calibrator_features()
+_FEATURE_SET = frozenset(FEATURES)
+DEFAULT_KEY = "default"  # the model pooled over every framework kind, for a kind not fitted on
 
 
-def feature_vector(features: dict[str, float]) -> list[float]:
-    """The calibrator's inputs in order; a missing feature is a bug in a matcher, never a silent 0."""
-    try:
-        return [float(features[name]) for name in FEATURES]
-    except KeyError as error:
-        raise KeyError(f"a registered matcher did not report feature {error.args[0]!r}") from None
+def calibrator_path(models_dir: Path, embedder: str) -> Path:
+    """One calibrator per embedder: its features' scale depends on the embedder."""
+    return models_dir / "alignment-calibrator" / f"{embedder}.json"
+
+
+def feature_vector(features: Mapping[Feature, float]) -> list[float]:
+    """The calibrator's inputs in order. Exactly the registered features: a missing or misspelt name is
+    a FeatureMismatchError (a bug in a matcher), never a silent 0."""
+    if features.keys() != _FEATURE_SET:
+        check_names(features, FEATURES)  # raises, naming the unexpected and the missing
+    return [float(features[name]) for name in FEATURES]
 
 
 @dataclass
@@ -41,8 +50,12 @@ class Calibrator:
     def version(self) -> str:
         return content_version(f"calibrator-{self.embedder}", [self.coefficients, self.intercepts, self.threshold])
 
-    def probability(self, kind: str, features: dict[str, float]) -> float:
-        key = kind if kind in self.coefficients else "default"
+    def key(self, framework_kind: str) -> str:
+        """The model a framework kind is scored with: its own, or the pooled default."""
+        return framework_kind if framework_kind in self.coefficients else DEFAULT_KEY
+
+    def probability(self, framework_kind: str, features: Mapping[Feature, float]) -> float:
+        key = self.key(framework_kind)
         z = float(np.dot(self.coefficients[key], feature_vector(features))) + self.intercepts[key]
         return 1.0 / (1.0 + math.exp(-z))
 
@@ -58,24 +71,25 @@ class Calibrator:
             raise ModelUnavailableError(f"{path} was fitted on features {fitted}, the registered matchers report "
                                         f"{list(FEATURES)}; refit it with 'policyalign models calibrate'")
         order = [fitted.index(name) for name in FEATURES]
-        coefficients = {kind: [weights[i] for i in order] for kind, weights in data["coefficients"].items()}
+        coefficients = {key: [weights[i] for i in order] for key, weights in data["coefficients"].items()}
         return cls(data["embedder"], coefficients, data["intercepts"], data["threshold"], data.get("meta", {}))
 
 
-def fit_calibrator(rows: list[tuple[str, dict[str, float], int]], embedder: str, c: float = 1.0,
+def fit_calibrator(rows: Sequence[tuple[str, Mapping[Feature, float], int]], embedder: str, c: float = 1.0,
                    meta: dict | None = None) -> Calibrator:
-    """Fit per kind on (kind, features, label) rows; 'default' pools every kind for new frameworks."""
+    """Fit per framework kind on (framework kind, features, label) rows; DEFAULT_KEY pools every kind for
+    new frameworks."""
     from sklearn.linear_model import LogisticRegression
 
     coefficients, intercepts = {}, {}
-    kinds = sorted({kind for kind, _, _ in rows})
-    for kind in [*kinds, "default"]:
-        subset = [(f, y) for k, f, y in rows if kind == "default" or k == kind]
+    framework_kinds = sorted({framework_kind for framework_kind, _, _ in rows})
+    for key in [*framework_kinds, DEFAULT_KEY]:
+        subset = [(f, y) for k, f, y in rows if key == DEFAULT_KEY or k == key]
         x = np.array([feature_vector(f) for f, _ in subset])
         y = np.array([label for _, label in subset])
         if len(set(y)) < 2:
             continue
         model = LogisticRegression(C=c, max_iter=1000).fit(x, y)  # unweighted: probabilities stay calibrated
-        coefficients[kind] = [round(float(v), 6) for v in model.coef_[0]]
-        intercepts[kind] = round(float(model.intercept_[0]), 6)
+        coefficients[key] = [round(float(v), 6) for v in model.coef_[0]]
+        intercepts[key] = round(float(model.intercept_[0]), 6)
     return Calibrator(embedder, coefficients, intercepts, 0.5, meta or {})

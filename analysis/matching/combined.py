@@ -1,4 +1,4 @@
-"""Combined matcher: lexical and semantic features through the fitted calibrator."""
+"""Combined matcher: every registered matcher's features through the fitted calibrator."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from analysis.corpus.schema import Framework
 from analysis.document import Document
 from analysis.matching.base import ItemScore, top_evidence
 from analysis.matching.calibration import Calibrator
+from analysis.matching.features import merged
 from analysis.matching.lexical import LexicalMatcher
 from analysis.matching.semantic import SemanticMatcher
 from analysis.matching.supervised import SupervisedMatcher
@@ -23,20 +24,19 @@ class CombinedMatcher:
         self._evidence_limit = evidence_limit
 
     def score(self, document: Document, framework: Framework) -> list[ItemScore]:
-        lexical = {s.item: s for s in self.lexical.score(document, framework)}
-        semantic = {s.item: s for s in self.semantic.score(document, framework)}
-        supervised = {s.item: s for s in self.supervised.score(document, framework)}
+        parts = [{s.item: s for s in matcher.score(document, framework)}
+                 for matcher in (self.lexical, self.semantic, self.supervised)]
+        lexical, semantic = parts[0], parts[1]
         out = []
         for item in framework.items:
-            lex, sem = lexical[item.id], semantic[item.id]
-            features = {**lex.features, **sem.features, **supervised[item.id].features}
+            scores = [part[item.id] for part in parts]
+            features = merged(*(s.features for s in scores))
             probability = self.calibrator.probability(framework.kind, features)
             # Lexical evidence first (exact words an officer can verify), then the closest sentences.
-            evidence = top_evidence(lex.evidence, self._evidence_limit)
+            evidence = top_evidence(lexical[item.id].evidence, self._evidence_limit)
             seen = {(e.start, e.end) for e in evidence}
             room = self._evidence_limit - len(evidence)
-            evidence += [e for e in sem.evidence if (e.start, e.end) not in seen][:room]
-            features["lexical"] = lex.score
-            features["semantic"] = sem.score
-            out.append(ItemScore(item.id, probability, evidence, self.name, features))
+            evidence += [e for e in semantic[item.id].evidence if (e.start, e.end) not in seen][:room]
+            out.append(ItemScore(item.id, probability, evidence, self.name, features,
+                                 contributions={s.matcher: s.score for s in scores}))
         return out

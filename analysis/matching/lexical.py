@@ -17,6 +17,7 @@ from typing import ClassVar
 from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem, Term
 from analysis.document import Document
 from analysis.matching.base import ItemScore, top_evidence
+from analysis.matching.features import Feature
 from analysis.matching.registry import register
 from analysis.nlp import phrase_lemmas
 from analysis.nlp.terms import TermIndex, TermMatcher, Vocabulary
@@ -40,7 +41,8 @@ class _Compiled:
 @register("lexical")
 class LexicalMatcher:
     name: ClassVar[str]  # set by @register
-    features = ("lexical_share", "lexical_log", "name_mention")
+    features = (Feature.LEXICAL_SHARE, Feature.LEXICAL_LOG, Feature.NAME_MENTION)
+    score_range = (0.0, math.inf)
 
     def __init__(self, headings: HeadingLexicon, evidence_limit: int = 3, terms: TermIndex | None = None) -> None:
         """``terms``: the index shared with other analyzers (the pipeline's), so a sentence is scanned once."""
@@ -113,15 +115,12 @@ class LexicalMatcher:
                 for i, s in per_sentence[item.id].items()
             ]
             results.append(ItemScore(item.id, raw, top_evidence(evidence, self._evidence_limit), self.name,
-                                     {"lexical_raw": raw, "lexical_log": math.log1p(raw),
-                                      "name_mention": mention[item.id],
-                                      "terms": float(len(per_term[item.id]))}))
+                                     {Feature.LEXICAL_LOG: math.log1p(raw),
+                                      Feature.NAME_MENTION: mention[item.id]}))
         total = sum(r.score for r in results) or 1.0
         for result in results:
-            result.features["lexical_share"] = result.score / total
+            result.features[Feature.LEXICAL_SHARE] = result.score / total
         return results
-
-
 
 
 def _name_lemmas(item: PolicyItem) -> tuple[str, ...]:

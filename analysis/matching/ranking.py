@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from analysis.matching.calibration import Calibrator
+from analysis.matching.features import Feature
 
-NAME_MENTION_KEY = "name_mention"
+
+class Ranked(NamedTuple):
+    item: str
+    probability: float
+    explicit: bool
 
 
-def is_explicit(features: Mapping[str, float]) -> bool:
+def is_explicit(features: Mapping[Feature, float]) -> bool:
     """The text names the item as its own priority (not as an extra after "även")."""
-    return features.get(NAME_MENTION_KEY, 0.0) >= 1.0
+    return features.get(Feature.NAME_MENTION, 0.0) >= 1.0
 
 
-def rank(features: Mapping[str, Mapping[str, float]], calibrator: Calibrator,
-         kind: str) -> list[tuple[str, float, bool]]:
-    """(item, probability, explicit), explicitly named items first, then by calibrated probability."""
-    scored = [(item, calibrator.probability(kind, dict(f)), is_explicit(f)) for item, f in features.items()]
-    return sorted(scored, key=lambda t: (-t[2], -t[1]))
+def rank(features: Mapping[str, Mapping[Feature, float]], calibrator: Calibrator,
+         framework_kind: str) -> list[Ranked]:
+    """Items with their features → (item, probability, explicit), explicitly named items first, then by
+    calibrated probability."""
+    return order(Ranked(item, calibrator.probability(framework_kind, f), is_explicit(f))
+                 for item, f in features.items())
 
 
-def order(scores: Iterable[tuple[str, float, bool]]) -> list[tuple[str, float, bool]]:
+def order(scores: Iterable[tuple[str, float, bool]]) -> list[Ranked]:
     """The same ordering for scores already calibrated."""
-    return sorted(scores, key=lambda t: (-t[2], -t[1]))
+    return sorted((Ranked(*score) for score in scores), key=lambda t: (-t.explicit, -t.probability))

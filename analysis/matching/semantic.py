@@ -15,11 +15,19 @@ from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem
 from analysis.document import Document
 from analysis.embeddings import Embedder
 from analysis.matching.base import ItemScore, top_evidence
+from analysis.matching.features import Feature
 from analysis.matching.registry import register
 from analysis.result import Evidence
 
 TOP_K = 3
 MIN_SENTENCE_WORDS = 4
+
+
+def top_k_mean(per_item: np.ndarray) -> np.ndarray:
+    """Each item's score from a sentences × items similarity matrix: the mean of its TOP_K best sentences
+    (fewer when the text has fewer), so one lucky sentence does not decide."""
+    k = min(TOP_K, len(per_item))
+    return np.sort(per_item, axis=0)[-k:].mean(axis=0)
 
 
 def item_texts(item: PolicyItem) -> list[str]:
@@ -30,7 +38,8 @@ def item_texts(item: PolicyItem) -> list[str]:
 @register("semantic")
 class SemanticMatcher:
     name: ClassVar[str]  # set by @register
-    features = ("semantic_z", "semantic_top")
+    features = (Feature.SEMANTIC_Z, Feature.SEMANTIC_TOP)
+    score_range = (-1.0, 1.0)  # a mean of cosine similarities
 
     def __init__(self, embedder: Embedder, headings: HeadingLexicon, evidence_limit: int = 3) -> None:
         self.embedder = embedder
@@ -59,14 +68,13 @@ class SemanticMatcher:
         usable = [i for i, s in enumerate(document.sentences)
                   if len(s.tokens) >= MIN_SENTENCE_WORDS and self._headings.weight_of(document.section_of(s).id) > 0.25]
         if not usable or document.vectors is None:
-            return [ItemScore(item.id, 0.0, [], self.name, {"semantic_top": 0.0, "semantic_z": 0.0})
+            return [ItemScore(item.id, 0.0, [], self.name, {Feature.SEMANTIC_TOP: 0.0, Feature.SEMANTIC_Z: 0.0})
                     for item in framework.items]
         sims = document.vectors[usable] @ vectors.T  # sentences × item texts
         per_item = np.full((len(usable), n_items), -1.0, dtype=np.float32)
         for index in range(n_items):
             per_item[:, index] = sims[:, owners == index].max(axis=1)
-        k = min(TOP_K, len(usable))
-        top = np.sort(per_item, axis=0)[-k:].mean(axis=0)
+        top = top_k_mean(per_item)
         spread = float(top.std()) or 1.0
         z = (top - top.mean()) / spread
         results = []
@@ -79,5 +87,6 @@ class SemanticMatcher:
                 for b in best
             ]
             results.append(ItemScore(item.id, float(top[index]), top_evidence(evidence, self._evidence_limit),
-                                     self.name, {"semantic_top": float(top[index]), "semantic_z": float(z[index])}))
+                                     self.name, {Feature.SEMANTIC_TOP: float(top[index]),
+                                                Feature.SEMANTIC_Z: float(z[index])}))
         return results

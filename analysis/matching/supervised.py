@@ -22,10 +22,10 @@ from analysis.corpus.schema import Framework, PolicyItem
 from analysis.document import Document
 from analysis.artefacts import content_version, read_json, write_json
 from analysis.matching.base import ItemScore
+from analysis.matching.features import Feature
 from analysis.matching.registry import register
 from analysis.nlp import phrase_lemmas
 
-FEATURE = "supervised"
 MAX_TERMS = 3000
 MIN_DOCUMENTS = 2
 C = 3.0
@@ -99,12 +99,13 @@ class SupervisedModel:
         return cls({k: FrameworkModel(**m) for k, m in data["frameworks"].items()}, data.get("meta", {}))
 
 
-@register(FEATURE)
+@register("supervised")
 class SupervisedMatcher:
     """Scores every item of a framework by the fitted model's probability; no evidence of its own."""
 
     name: ClassVar[str]  # set by @register
-    features = (FEATURE,)
+    features = (Feature.SUPERVISED,)
+    score_range = (0.0, 1.0)  # a probability
 
     def __init__(self, model: SupervisedModel) -> None:
         self.model = model
@@ -113,7 +114,7 @@ class SupervisedMatcher:
         model = self.model.frameworks.get(framework.id)
         probabilities = model.probabilities(document_lemmas(document)) if model else {}
         return [ItemScore(item.id, probabilities.get(item.id, 0.0), [], self.name,
-                          {FEATURE: probabilities.get(item.id, 0.0)}) for item in framework.items]
+                          {Feature.SUPERVISED: probabilities.get(item.id, 0.0)}) for item in framework.items]
 
 
 def fit_supervised(frameworks: Sequence[Framework], labelled: Sequence[tuple[list[str], dict[str, str]]],

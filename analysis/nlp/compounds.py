@@ -1,6 +1,7 @@
 """Swedish compound splitting over wordfreq frequencies.
 
-No ready splitter is good offline (STACK.md), so: dynamic programming over
+Everything runs offline (README.md) and no ready Swedish splitter does well without a
+downloaded model, so: dynamic programming over
 known words, with the linking morphemes Swedish uses (-s-, dropped -a/-e),
 preferring the fewest parts. Common words are treated as lexicalised
 ("företag" is not före + tag). Every answer is cached.

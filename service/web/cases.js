@@ -200,18 +200,22 @@ async function changeStatus(event) {
 // ---- review ---------------------------------------------------------------------------------------
 function targets(result) {
   const rows = [];
-  for (const kind of ["rus", "national", "orientation"]) {
+  // Framework kinds and statuses in the order of the server's label table; "none fits" where the corpus allows it.
+  for (const kind of Object.keys(state.labels.framework_kind || {})) {
     const ranked = result.alignments.filter((a) => state.kinds[a.framework] === kind).sort((a, b) => a.rank - b.rank);
     if (!ranked.length) continue;
     const top = ranked[0].match ? ranked[0] : null;
     const choices = ranked.map((a) => [a.item, a.name]);
-    if (kind === "orientation") choices.push(["", "Ingen inriktning passar"]);
+    const allowsNone = state.policies.frameworks.some((f) => f.id === ranked[0].framework && f.allows_none);
+    if (allowsNone) choices.push(["", "Ingen inriktning passar"]);
     rows.push({ target: kind, name: label("review_target", kind), suggested: top ? top.item : "",
-                shown: top ? top.name : "Ingen inriktning passar", input: "select", choices });
+                shown: top ? top.name : allowsNone ? "Ingen inriktning passar" : "Ingen prioritering passar",
+                input: "select", choices });
   }
+  const statuses = Object.keys(state.labels.perspective_status || {});
   for (const p of result.perspectives) {
     rows.push({ target: `perspective:${p.id}`, name: p.name, suggested: p.status, shown: label("perspective_status", p.status),
-                input: "select", choices: ["present", "thin", "absent"].map((s) => [s, label("perspective_status", s)]) });
+                input: "select", choices: statuses.map((s) => [s, label("perspective_status", s)]) });
   }
   const facts = result.facts;
   rows.push({ target: "amount_sek", name: label("review_target", "amount_sek"), suggested: facts.amount_sek,

@@ -35,9 +35,9 @@ def backlog_records() -> list[InputRecord]:
 @pytest.fixture(scope="session")
 def scored(tmp_path_factory) -> Backlog:
     """Eight documents (one empty) scored once with the shipped corpus and the fake embedder, in-process."""
-    from analysis.batch.engine import score
+    from analysis.batch.engine import score_backlog
 
     folder = tmp_path_factory.mktemp("scored")
     records = backlog_records()
-    score(records, folder / "run.parquet", "parquet", settings=FAKE)
+    score_backlog(records, folder / "run.parquet", "parquet", settings=FAKE)
     return Backlog(records, folder / "run.parquet", folder / "run.parquet.journal.jsonl")

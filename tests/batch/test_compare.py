@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 from analysis.batch.compare import TOP_COLUMNS, compare
 from analysis.batch.portfolio import load_flat, names_for
-from analysis.batch.rows import PERSPECTIVES
 from analysis.cli import app
 from analysis.corpus import load_corpus
 from analysis.settings import Settings
@@ -30,20 +29,23 @@ NEW_ITEM = """
 """
 
 
+PERSPECTIVES = [p.id for p in load_corpus(ROOT / "policy_corpus").perspectives.perspectives]
+
+
 def _outcome(row):
     return (row["status"], *(row.get(c) for c in TOP_COLUMNS), *(row.get(p) for p in PERSPECTIVES),
             frozenset(str(row.get("findings") or "").split(";")))
 
 
 def test_compare_lists_exactly_the_documents_that_differ(scored, tmp_path):
-    from analysis.batch.engine import score
+    from analysis.batch.engine import score_backlog
 
     corpus = tmp_path / "policy_corpus"
     shutil.copytree(ROOT / "policy_corpus", corpus)
     rus = corpus / "frameworks" / "orebro-rus-2022-2030.yaml"
     rus.write_text(rus.read_text(encoding="utf-8").rstrip("\n") + "\n" + NEW_ITEM, encoding="utf-8")
     new = tmp_path / "new.parquet"
-    score(scored.records, new, "parquet", settings={"embedder": "fake", "corpus_dir": str(corpus)})
+    score_backlog(scored.records, new, "parquet", settings={"embedder": "fake", "corpus_dir": str(corpus)})
 
     settings = Settings(embedder="fake", corpus_dir=corpus)
     old_rows, new_rows = load_flat(scored.parquet, settings), load_flat(new, settings)

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from analysis.batch.attention import Entry, Names, rank
-from analysis.batch.portfolio import build, build_report, load_entries, names_for
+from analysis.batch.portfolio import build, build_portfolio, load_entries, names_for
 from analysis.batch.rows import SanityLimits, add_sanity_flags
 from analysis.settings import Settings
 from tests.conftest import ROOT
@@ -32,7 +32,7 @@ def names() -> Names:
 
 @pytest.fixture(scope="module")
 def report(scored, names):
-    return build_report(scored.parquet, settings=SETTINGS)
+    return build_portfolio(scored.parquet, settings=SETTINGS)
 
 
 def visible_text(page: str) -> str:
@@ -117,13 +117,13 @@ def test_too_few_amounts_are_not_judged():
 
 
 def test_parquet_carries_titles_flags_and_full_results(scored, names):
-    entries = {e.flat["id"]: e for e in load_entries(scored.parquet, names.limits)}
+    entries = {e.flat["id"]: e for e in load_entries(scored.parquet, names)}
     assert len(entries) == len(scored.records)
     assert entries["biblioteksbuss.txt"].flat["title"] == "Biblioteksbussen"
     assert entries["d06.txt"].full["result"]["facts"]["share_percent"] == 60.0
     assert "share-above-limit" in entries["d06.txt"].flat["flags"]
     assert entries["tom.txt"].full["status"] == "error"
-    jsonl = {e.flat["id"]: e for e in load_entries(scored.jsonl, names.limits)}
+    jsonl = {e.flat["id"]: e for e in load_entries(scored.jsonl, names)}
     assert {k: e.flat["flags"] for k, e in jsonl.items()} == {k: e.flat["flags"] for k, e in entries.items()}
 
 
@@ -194,7 +194,7 @@ def test_every_corpus_rule_has_a_swedish_title():
 
 
 def test_report_without_full_results_says_so(scored, names, tmp_path):
-    entries = load_entries(scored.parquet, names.limits)
+    entries = load_entries(scored.parquet, names)
     for entry in entries:
         entry.full = None
     page = build(entries, names).html

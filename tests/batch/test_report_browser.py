@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.batch.portfolio import build_report
+from analysis.batch.portfolio import build_portfolio
 from analysis.settings import Settings
 from tests.service.test_browser import OUTPUT, browser  # noqa: F401  (the shared Chromium fixture)
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def report_file(scored):
     OUTPUT.mkdir(exist_ok=True)
     path = OUTPUT / "portfolio-report.html"
-    path.write_text(build_report(scored.parquet, settings=Settings(embedder="fake")).html, encoding="utf-8")
+    path.write_text(build_portfolio(scored.parquet, settings=Settings(embedder="fake")).html, encoding="utf-8")
     return path
 
 
