@@ -25,7 +25,9 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.tokens import Token as SpacyToken
 
+from analysis.marks import BULLET_TOKEN
 from analysis.nlp.compounds import split_compound
+from analysis.nlp.keys import HEAD, MODIFIER, SURFACE, WORD
 from analysis.nlp.lemmas import lemma
 
 # Abbreviations that end in a full stop without ending the sentence.
@@ -88,7 +90,6 @@ ABBREVIATIONS = [
 _ABBREVIATIONS = frozenset(ABBREVIATIONS)
 _SENTENCE_FINAL_ABBREVIATIONS = {"osv.", "o.s.v.", "etc.", "m.m.", "m.fl.", "kr.", "tkr.", "mnkr."}
 _TERMINAL = {".", "!", "?", "…", "!?"}
-_BULLET = re.compile(r"^[•·▪◦●○■–—*-]$")
 _SUSPENDED = re.compile(r"^[^\W\d_]+-$")
 _CONJUNCTIONS = {"och", "eller", "samt", "respektive"}
 
@@ -157,7 +158,7 @@ def _starts_sentence(texts: list[str], spaces: list[int], index: int) -> bool:
     ):
         first = text[:1]
         starts = first.isupper() or first.isdigit() or first in "”\"'»(•–-"
-    elif len(text) <= 2 and _BULLET.match(text) and index > 1 and spaces[index - 1]:  # one character
+    elif len(text) <= 2 and BULLET_TOKEN.match(text) and index > 1 and spaces[index - 1]:  # one character
         starts = True
     return starts and not spaces[index]
 
@@ -216,20 +217,20 @@ def sv_term_keys(doc: Doc) -> Doc:
 
 @lru_cache(maxsize=30_000)
 def term_keys(word: str) -> frozenset[str]:
-    """Match keys of one word: ``w:`` lemma/word, ``s:`` surface, ``m:`` modifier runs, ``h:`` head runs."""
+    """Match keys of one word (analysis/nlp/keys.py): word/lemma, surface, modifier runs, head runs."""
     lowered = word.lower().strip("-")
-    keys = {f"s:{lowered}", f"w:{lowered}", f"w:{lemma(lowered)}"}
+    keys = {SURFACE + lowered, WORD + lowered, WORD + lemma(lowered)}
     parts = lowered.split("-") if "-" in lowered else [lowered]
     if len(parts) > 1:  # "Tech-kluster", "EU-projekt": the hyphen marks the compound boundary
-        keys |= {f"m:{part}" for part in parts[:-1]} | {f"h:{parts[-1]}", f"h:{lemma(parts[-1])}"}
+        keys |= {MODIFIER + part for part in parts[:-1]} | {HEAD + parts[-1], HEAD + lemma(parts[-1])}
     compound = split_compound(parts[-1])
     if compound is not None:
-        keys |= {f"m:{key}" for key in compound.modifier_keys()}
-        keys |= {f"h:{key}" for key in compound.head_keys()}
+        keys |= {MODIFIER + key for key in compound.modifier_keys()}
+        keys |= {HEAD + key for key in compound.head_keys()}
         # A lexicalised modifier is a compound too: kompetensförsörjning|insats → kompetens.
         inner = split_compound(compound.parts[0])
         if inner is not None:
-            keys |= {f"m:{key}" for key in inner.modifier_keys()}
+            keys |= {MODIFIER + key for key in inner.modifier_keys()}
     return frozenset(keys)
 
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analysis.corpus.schema import FalseFriend, Term
+from analysis.nlp.keys import SURFACE, WORD, position_keys
 from analysis.nlp.lemmas import phrase_lemmas
 from analysis.nlp.pipeline import Sentence, Token
 
 if TYPE_CHECKING:
     from analysis.document import Document
 
-_POSITION_PREFIX = {"word": "w", "modifier": "m", "head": "h"}
 NEGATIONS = frozenset({"inte", "ej", "ingen", "inget", "inga", "aldrig", "varken", "utan"})
 NEGATION_WINDOW = 3
 
@@ -69,13 +69,13 @@ class TermMatcher:
     @staticmethod
     def _keys_for(term: Term, word: str) -> list[str]:
         if term.surface:
-            return [f"s:{word}"]
-        return [f"{_POSITION_PREFIX[p]}:{word}" for p in term.positions]
+            return [SURFACE + word]
+        return position_keys(word, term.positions)
 
     def vetoed(self, token: Token) -> bool:
         """True when the token is a false friend whatever else its keys hold."""
         return bool(self._veto) and any(key in self._veto for key in token.keys) and not any(
-            key in self._single for key in token.keys if key.startswith("w:") and key not in self._veto
+            key in self._single for key in token.keys if key.startswith(WORD) and key not in self._veto
         )
 
     def find(self, sentence: Sentence) -> list[TermHit]:
@@ -102,7 +102,7 @@ class TermMatcher:
                    for i in range(n - 1)):
             return []
         last = tokens[start + n - 1]
-        allowed = [f"{_POSITION_PREFIX[p]}:{words[-1]}" for p in term.positions]
+        allowed = position_keys(words[-1], term.positions)
         if last.lemma == words[-1] or any(key in last.keys for key in allowed):
             return [TermHit(term, sentence, start, start + n - 1, _negated(tokens, start))]
         return []
