@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from analysis.marks import LIST_LINE
 from analysis.corpus.schema import DocumentKind, HeadingLexicon, PerspectiveSet
 from analysis.nlp import build_nlp, phrase_lemmas, term_keys
 from analysis.nlp.pipeline import EXPANDED, TOKENS
 
 _NUMBERING = re.compile(r"^(\d+(\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+")
-_BULLET = re.compile(r"^([•·▪◦●○■–—*-]|\d{1,2}\))\s")
 _INLINE_FIELD = re.compile(r"^(?P<label>[A-ZÅÄÖ][^:.!?]{1,60}?):\s+(?P<value>\S.*)$")
 _ENDS_SENTENCE = re.compile(r"[.,;]$")
 KNOWN_HEADING_MAX_WORDS = 7  # longer lines may be hard-wrapped prose that happens to hold a keyword
@@ -161,7 +161,7 @@ def _heading_at(index: int, lines: list[_Line], mapper: HeadingMapper, hints: se
                 previous: _Heading | None, last_text: int) -> _Heading | None:
     """Is line ``index`` a heading? Layout hints first, then form fields, then heading-shaped lines."""
     line = lines[index]
-    if not line.text or _BULLET.match(line.text):
+    if not line.text or LIST_LINE.match(line.text):
         return None
     after_field = previous is not None and previous.line == index - 1 and previous.style == "inline-field"
     opens_block = index == 0 or not lines[index - 1].text or after_field

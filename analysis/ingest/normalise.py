@@ -12,10 +12,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from analysis.marks import LIST_ITEM_START
+
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u2009\u202f\u2002\u2003\u2004\u2005\u2006\u2008\u200a\u3000\t"), " ")
 _DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_BULLET = re.compile(r"^\s*([•·▪◦●○■\-–—*]|\d{1,2}[.)]|[a-zåäö][.)])\s")
 _TERMINAL = re.compile(r"[.!?:;]$")
 _TRAILING_WORD = re.compile(r"([A-Za-zÅÄÖåäöÉéÜü]+)-$")
 _LEADING_WORD = re.compile(r"^([a-zåäöéü]+)")
@@ -126,7 +127,8 @@ def normalise(text: str, *, is_word: Callable[[str], bool] | None = None,
     for line in lines:
         previous = out[-1] if out else None
         # A heading or bullet never continues the line before it; a lower-case line always does.
-        joinable = previous is not None and previous.length and line and not _BULLET.match(line) and not keep_line(line)
+        joinable = (previous is not None and previous.length and line and not LIST_ITEM_START.match(line)
+                    and not keep_line(line))
         if previous is None or not joinable:  # (joinable already implies a previous line; this tells mypy)
             out.append(_Line(line))
             continue
