@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from analysis.language import swedish
 from analysis.marks import LIST_ITEM_START
 
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u2009\u202f\u2002\u2003\u2004\u2005\u2006\u2008\u200a\u3000\t"), " ")
@@ -20,7 +21,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _TERMINAL = re.compile(r"[.!?:;]$")
 _TRAILING_WORD = re.compile(r"([A-Za-zÅÄÖåäöÉéÜü]+)-$")
 _LEADING_WORD = re.compile(r"^([a-zåäöéü]+)")
-_CONJUNCTIONS = {"och", "eller", "samt", "respektive", "som", "till"}
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _SPACE_RUN = re.compile(r" {2,}")
 _BLANK_RUN = re.compile(r"\n{3,}")
@@ -75,7 +75,7 @@ def _hyphen_join(tail: str, next_line: str, words: _Words, is_word: Callable[[st
     if not found or not head:
         return None
     first, second = found.group(1), head.group(1)
-    if second in _CONJUNCTIONS:  # "miljö- och klimatperspektivet"
+    if second in swedish().suspension_words:  # "miljö- och klimatperspektivet"
         return " "
     if words.has_prefix(f"{first}-{second}".lower()):
         return "-"

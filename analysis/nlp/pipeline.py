@@ -26,72 +26,17 @@ from spacy.tokens import Doc
 from spacy.tokens import Token as SpacyToken
 
 from analysis.marks import BULLET_TOKEN
+from analysis.language import abbreviations, swedish
 from analysis.nlp.compounds import split_compound
 from analysis.nlp.keys import HEAD, MODIFIER, SURFACE, WORD
 from analysis.nlp.lemmas import lemma
 
-# Abbreviations that end in a full stop without ending the sentence.
-ABBREVIATIONS = [
-    "t.ex.",
-    "bl.a.",
-    "m.fl.",
-    "m.m.",
-    "enl.",
-    "ca.",
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "sept.",
-    "okt.",
-    "nov.",
-    "dec.",
-    "resp.",
-    "inkl.",
-    "exkl.",
-    "dvs.",
-    "d.v.s.",
-    "s.k.",
-    "fr.o.m.",
-    "t.o.m.",
-    "o.s.v.",
-    "osv.",
-    "etc.",
-    "nr.",
-    "kap.",
-    "st.",
-    "kr.",
-    "tkr.",
-    "mnkr.",
-    "milj.",
-    "f.d.",
-    "p.g.a.",
-    "pga.",
-    "ang.",
-    "jfr.",
-    "ev.",
-    "s.",
-    "tel.",
-    "bet.",
-    "prop.",
-    "skr.",
-    "dnr.",
-    "ff.",
-    "mfl.",
-    "ung.",
-    "tex.",
-    "bla.",
-    "vs.",
-]
+ABBREVIATIONS = abbreviations()
 _ABBREVIATIONS = frozenset(ABBREVIATIONS)
-_SENTENCE_FINAL_ABBREVIATIONS = {"osv.", "o.s.v.", "etc.", "m.m.", "m.fl.", "kr.", "tkr.", "mnkr."}
+_SENTENCE_FINAL_ABBREVIATIONS = swedish().sentence_final_abbreviations
 _TERMINAL = {".", "!", "?", "…", "!?"}
 _SUSPENDED = re.compile(r"^[^\W\d_]+-$")
-_CONJUNCTIONS = {"och", "eller", "samt", "respektive"}
+_CONJUNCTIONS = swedish().coordinators
 
 # Token._.expanded and Token._.keys for spaCy-native users; the hot path reads doc.user_data instead,
 # because the underscore accessor costs more than the work it guards.

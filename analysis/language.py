@@ -1,0 +1,44 @@
+"""Swedish language data (analysis/data/language-sv.yaml): abbreviations, coordinators, suspension words.
+
+Light to import (PyYAML only): the normaliser reads it in parsing children that never load spaCy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+LANGUAGE_FILE = Path(__file__).with_name("data") / "language-sv.yaml"
+
+
+@dataclass(frozen=True)
+class SwedishWords:
+    abbreviations: frozenset[str]
+    sentence_final_abbreviations: frozenset[str]
+    coordinators: frozenset[str]
+    suspension_followers: frozenset[str]
+
+    @property
+    def suspension_words(self) -> frozenset[str]:
+        """Words after "låg- " that make the hyphen a suspended compound's."""
+        return self.coordinators | self.suspension_followers
+
+
+@cache
+def _data() -> dict:
+    return yaml.safe_load(LANGUAGE_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def swedish() -> SwedishWords:
+    data = _data()
+    return SwedishWords(*(frozenset(str(word) for word in data[key]) for key in (
+        "abbreviations", "sentence_final_abbreviations", "coordinators", "suspension_followers")))
+
+
+def abbreviations() -> list[str]:
+    """Abbreviations that end in a full stop without ending the sentence, in the data file's order."""
+    return [str(word) for word in _data()["abbreviations"]]
