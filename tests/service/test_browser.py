@@ -114,7 +114,7 @@ def _by(selector: str):
     return By.CSS_SELECTOR, selector
 
 
-def _analyse_text(browser, text: str, expect: str = "#results") -> None:
+def _analyze_text(browser, text: str, expect: str = "#results") -> None:
     area = browser.find_element(*_by("#text"))
     area.clear()
     browser.execute_script("const t = document.getElementById('text'); t.value = arguments[0];"
@@ -173,7 +173,7 @@ def test_officer_uploads_the_seed(page):
 
 
 def test_all_items_on_demand_swedish_numbers_and_no_english(page):
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     rus = page.find_element(*_by('.card[data-framework="orebro-rus-2022-2030"]'))
     rus.find_element(*_by("details.more summary")).click()
     assert len(rus.find_elements(*_by(".item"))) == 8
@@ -189,7 +189,7 @@ def test_all_items_on_demand_swedish_numbers_and_no_english(page):
 
 
 def test_error_clears_the_previous_result(page, tmp_path):
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     fake = tmp_path / "fake.pdf"
     fake.write_bytes(b"this is not a pdf")
     page.find_element(*_by("#file")).send_keys(str(fake))
@@ -205,7 +205,7 @@ def test_error_clears_the_previous_result(page, tmp_path):
 
 
 def test_network_failure_clears_the_result(page):
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     page.execute_cdp_cmd("Network.enable", {})
     page.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": -1,
                                                               "uploadThroughput": -1})
@@ -219,21 +219,21 @@ def test_network_failure_clears_the_result(page):
 
 
 def test_too_long_text_gets_a_swedish_error_and_no_old_result(page):
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
-    _analyse_text(page, "Ett ord. " * 50_000, "#error")
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, "Ett ord. " * 50_000, "#error")
     error = page.find_element(*_by("#error")).text
     assert "Texten är för lång" in error and "too long" not in error and "characters" not in error
     assert not page.find_element(*_by("#results")).is_displayed()
 
 
 def test_english_text_gets_a_swedish_error(page):
-    _analyse_text(page, "The project strengthens small firms in the county through advice and training.", "#error")
+    _analyze_text(page, "The project strengthens small firms in the county through advice and training.", "#error")
     error = page.find_element(*_by("#error"))
     assert "Texten är inte på svenska" in error.text and "Language" not in error.text
 
 
 def test_region_change_marks_the_result_stale(page):
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     from selenium.webdriver.support.ui import Select
 
     Select(page.find_element(*_by("#region"))).select_by_value("varmland")
@@ -251,7 +251,7 @@ def test_region_change_marks_the_result_stale(page):
 
 
 def test_one_word_is_too_short_to_assess(page):
-    _analyse_text(page, "Projekt")
+    _analyze_text(page, "Projekt")
     cards = page.find_elements(*_by("#alignments .card"))
     assert cards and all("För kort eller för allmän text för att bedöma" in c.text for c in cards)
     assert not page.find_elements(*_by("#alignments .tick"))
@@ -259,7 +259,7 @@ def test_one_word_is_too_short_to_assess(page):
 
 
 def test_explicit_flag_is_shown(page):
-    _analyse_text(page, EXPLICIT)
+    _analyze_text(page, EXPLICIT)
     first = page.find_element(*_by('.card[data-framework="orebro-rus-2022-2030"] .item'))
     assert first.get_attribute("data-explicit") == "true" and "namnges i texten" in first.text
 
@@ -272,7 +272,7 @@ def test_highlights_are_right_with_emoji_and_reachable_by_keyboard(page, live_se
     expected = {e["start"]: e["text"] for p in result["perspectives"] for e in p["evidence"]}
     expected.update({e["start"]: e["text"] for e in result["facts"]["evidence"]})
     assert any(ord(c) > 0xFFFF for c in text)  # astral characters before the quotes
-    _analyse_text(page, EMOJI)
+    _analyze_text(page, EMOJI)
     marks = page.find_elements(*_by("#document-text mark"))
     spans = [(int(m.get_attribute("data-start")), int(m.get_attribute("data-end")), m.get_attribute("textContent"))
              for m in marks]
@@ -291,7 +291,7 @@ def test_highlights_are_right_with_emoji_and_reachable_by_keyboard(page, live_se
 
 
 def test_selecting_a_quote_does_not_jump(page):
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     page.execute_script("window.scrollTo(0, 0)")
     quote = page.find_element(*_by("#perspectives .quote"))
     before = page.execute_script(
@@ -306,7 +306,7 @@ def test_selecting_a_quote_does_not_jump(page):
 def test_copy_gives_full_swedish_sentences_with_the_quote(page, live_server):
     page.execute_cdp_cmd("Browser.grantPermissions", {"origin": live_server,
                                                       "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     copied = {}
     for section in ("alignments", "perspectives", "facts", "findings"):
         page.find_element(*_by(f'button[data-copy="{section}"]')).click()
@@ -324,7 +324,7 @@ def test_phone_width_has_no_horizontal_scroll(browser, live_server):
     _open(browser, live_server)
     assert browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth") <= 0
     browser.save_screenshot(str(OUTPUT / "officer-page-phone-empty.png"))
-    _analyse_text(browser, SEED.read_text(encoding="utf-8"))
+    _analyze_text(browser, SEED.read_text(encoding="utf-8"))
     overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     _shot(browser, "officer-page-phone")
@@ -341,7 +341,7 @@ def test_api_key_mode_loads_regions_and_titles_after_the_key(browser, keyed_serv
     key.send_keys(KEY)
     key.send_keys("\t")
     WebDriverWait(browser, 20).until(lambda d: d.find_elements(*_by("#region option")))
-    _analyse_text(browser, SEED.read_text(encoding="utf-8"))
+    _analyze_text(browser, SEED.read_text(encoding="utf-8"))
     titles = [h.text for h in browser.find_elements(*_by("#alignments .card h3"))]
     assert titles and not any("-" in t.split()[0] for t in titles)
     assert "Regional utvecklingsstrategi för Örebro län" in titles[0]
@@ -364,13 +364,13 @@ def _foreign_requests(browser, origin: str) -> list[str]:
 def test_page_loads_nothing_from_elsewhere(page, live_server):
     _foreign_requests(page, live_server)
     page.refresh()
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     assert _foreign_requests(page, live_server) == []
 
 
 def test_axe_finds_no_serious_violation(page):
     assert _axe(page) == []
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     assert _axe(page) == []
 
 
@@ -389,13 +389,13 @@ return [...document.querySelectorAll(arguments[0])].map((n) => {
     ("#text", "borderTopColor"), (".bar", "borderTopColor"), ("button.copy", "borderTopColor"),
     (".perspective", "borderTopColor")])
 def test_borders_and_highlights_have_3_to_1_contrast(page, selector, prop):
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     ratios = page.execute_script(CONTRAST, selector, prop)
     assert ratios and all(r >= 3 for _, r in ratios), ratios
 
 
 def test_print_view_keeps_region_date_versions_and_whole_text(page):
-    _analyse_text(page, SEED.read_text(encoding="utf-8"))
+    _analyze_text(page, SEED.read_text(encoding="utf-8"))
     page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
         assert not page.find_element(*_by("#analysis-form")).is_displayed()
@@ -431,7 +431,7 @@ def test_page_and_docs_work_under_a_strict_content_security_policy(browser, stri
     browser.set_window_size(1366, 900)
     browser.get_log("browser")
     _open(browser, strict_server)
-    _analyse_text(browser, EXPLICIT)
+    _analyze_text(browser, EXPLICIT)
     browser.get(strict_server + "/docs")
     WebDriverWait(browser, 30).until(lambda d: d.find_elements(*_by(".opblock")))
     browser.get(strict_server + "/redoc")
@@ -443,7 +443,7 @@ def test_page_and_docs_work_under_a_strict_content_security_policy(browser, stri
 
 def test_an_empty_fact_shows_what_the_tool_considered(page):
     """Amount left empty (only a total budget is given): the candidate is shown as uncertain, with its quote."""
-    _analyse_text(page, "Syfte\nFler små företag ska exportera.\n\nBudget\n"
+    _analyze_text(page, "Syfte\nFler små företag ska exportera.\n\nBudget\n"
                         "Projektets totala budget är 2 000 000 kronor, som delas mellan flera finansiärer.")
     facts = page.find_element(*_by("#facts"))
     unsure = facts.find_element(*_by('.unsure[data-fact="amount"]')).text.replace("\u00a0", " ")

@@ -29,7 +29,7 @@ def _case(api, **fields) -> dict:
     return response.json()
 
 
-def _analyse_seed(api, case_id: int) -> dict:
+def _analyze_seed(api, case_id: int) -> dict:
     upload = {"file": (SEED.name, SEED.read_bytes(), "text/plain")}
     response = api.post(f"/v1/cases/{case_id}/analyses/file", files=upload,
                         headers={"X-Remote-User": "anna"})
@@ -79,7 +79,7 @@ def test_cursor_pages_cover_every_case_once(api):
 
 def test_analyse_review_memo_and_audit(api):
     case = _case(api, dnr="25RS0002", applicant="Region Örebro Innovation AB")
-    stored = _analyse_seed(api, case["id"])
+    stored = _analyze_seed(api, case["id"])
     assert stored["result"]["facts"]["amount_sek"] == 1493000 and stored["text"].startswith("Medfinansiering")
     assert stored["review"]["version"] == 0
     listed = api.get("/v1/cases", params={"needs_attention": "true"}).json()["items"]
@@ -113,7 +113,7 @@ def test_analyse_review_memo_and_audit(api):
 
 
 def test_memo_file_name_is_safe_for_any_dnr(api):
-    stored = _analyse_seed(api, _case(api, dnr='25RS 1/2 – "ö"\r\nX-Evil: 1')["id"])
+    stored = _analyze_seed(api, _case(api, dnr='25RS 1/2 – "ö"\r\nX-Evil: 1')["id"])
     memo = api.get(f"/v1/analyses/{stored['id']}/memo.docx")
     assert memo.status_code == 200 and "X-Evil" not in memo.headers
     expected = f'attachment; filename="tjansteskrivelse-25RS-1-2-X-Evil-1-{stored["id"]}.docx"'
@@ -121,7 +121,7 @@ def test_memo_file_name_is_safe_for_any_dnr(api):
 
 
 def test_invalid_review_is_422(api):
-    stored = _analyse_seed(api, _case(api)["id"])
+    stored = _analyze_seed(api, _case(api)["id"])
     response = api.put(f"/v1/analyses/{stored['id']}/review",
                        json={"version": 0, "decisions": [{"target": "rus", "decision": "replace", "value": "nope"}]})
     assert response.status_code == 422 and response.json()["type"].endswith("/problems/invalid-review")
@@ -129,7 +129,7 @@ def test_invalid_review_is_422(api):
 
 def test_fields_analysis_and_compare(api):
     case = _case(api)
-    first = _analyse_seed(api, case["id"])
+    first = _analyze_seed(api, case["id"])
     second = api.post(f"/v1/cases/{case['id']}/analyses", json={"title": "Komplettering", "fields": {
         "Syfte": "Fler unga ska välja utbildningar inom tech och företagen ska hitta kompetens.",
         "Budget": "Sökt belopp 900 000 kronor, 40 procent av kostnaderna."}})
