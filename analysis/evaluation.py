@@ -38,7 +38,7 @@ from analysis.result import AnalysisResult, Facts, PerspectiveOut, PerspectiveSt
 
 STATUSES: tuple[PerspectiveStatus, ...] = get_args(PerspectiveStatus)
 LABELLED_KINDS = FRAMEWORK_KINDS  # label fields are named after framework kinds
-FACT_FIELDS = ("amount_sek", "share_percent", "start", "end")
+LABELLED_FACTS = ("amount_sek", "share_percent", "start", "end")  # fact fields of labels.jsonl
 FINDING_LABELS = (("share_above_limit", "share-above-limit"), ("budget_missing", "budget-missing"))
 SHARE_TOLERANCE = 0.05
 DEFAULT_FOLDS = 5
@@ -365,7 +365,7 @@ def _fact_checks(p: Prepared, facts: Facts, checks: dict[str, list[float]]) -> l
     predicted: dict[str, Any] = {"amount_sek": facts.amount_sek, "share_percent": facts.share_percent,
                  "start": facts.period.start, "end": facts.period.end}
     errors = []
-    for name in FACT_FIELDS:
+    for name in LABELLED_FACTS:
         if name not in gold:  # not labelled (an officer left it unconfirmed): no verdict either way
             continue
         expected, value = gold[name], predicted[name]

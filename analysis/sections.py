@@ -12,14 +12,14 @@ policy_corpus/headings.yaml).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
 from analysis.marks import LIST_LINE
-from analysis.corpus.schema import DocumentKind, HeadingLexicon, PerspectiveSet
+from analysis.corpus.schema import DocumentKind, HeadingLexicon, PerspectiveSet, Position
 from analysis.nlp import build_nlp, phrase_lemmas, term_keys
+from analysis.nlp.keys import position_keys
 from analysis.nlp.pipeline import EXPANDED, TOKENS
 
 _NUMBERING = re.compile(r"^(\d+(\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+")
@@ -92,15 +92,15 @@ class HeadingMapper:
         lemmas = [t.lemma_ for t in tokens]
         keys = [term_keys(expanded.get(t.i, t.text)) for t in tokens]
         named = tuple(dict.fromkeys(
-            pid for pid, term in self._perspective_terms if _contains(lemmas, keys, term, ("w", "m"))
+            pid for pid, term in self._perspective_terms if _contains(lemmas, keys, term, ("word", "modifier"))
         ))
         if named:
             section_id = self.lexicon.perspective_section
             return HeadingMatch(section_id, named, whole_word=True, kinds=self._kinds[section_id])
-        for positions in (("w",), ("h",), ("m",)):
+        for positions in (("word",), ("head",), ("modifier",)):
             for section_id, keyword in self._keywords:
                 if _contains(lemmas, keys, keyword, positions):
-                    return HeadingMatch(section_id, whole_word=positions == ("w",), kinds=self._kinds[section_id])
+                    return HeadingMatch(section_id, whole_word=positions == ("word",), kinds=self._kinds[section_id])
         return HeadingMatch(None)
 
     def is_known_heading(self, line: str) -> bool:
@@ -111,16 +111,15 @@ class HeadingMapper:
 
 
 def _contains(lemmas: list[str], keys: list[frozenset[str]], phrase: tuple[str, ...],
-              positions: Iterable[str]) -> bool:
+              positions: tuple[Position, ...]) -> bool:
     """Phrase lemmas found in order; the last word may also match a compound part."""
     if not phrase:
         return False
     n = len(phrase)
     if n > 1 and phrase[0] not in lemmas:
         return False  # a phrase starts at one of the lemmas: most keywords are ruled out here
-    positions = tuple(positions)
-    wanted = [f"{p}:{phrase[-1]}" for p in positions]
-    whole = "w" in positions
+    wanted = position_keys(phrase[-1], positions)
+    whole = "word" in positions
     for start in range(len(lemmas) - n + 1):
         if all(lemmas[start + i] == phrase[i] for i in range(n - 1)):
             last = keys[start + n - 1]
