@@ -11,8 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from analysis.batch.engine import EngineName
-from analysis.batch.outputs import RowFormat
+from analysis.batch.choices import EngineName, RowFormat
 from analysis.errors import PolicyAlignError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

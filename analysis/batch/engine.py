@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from analysis.batch.choices import EngineName, RowFormat
 from analysis.batch.inputs import InputRecord
-from analysis.batch.outputs import Journal, RowFormat, finalise, journal_path
+from analysis.batch.outputs import Journal, finalise, journal_path
 from analysis.batch.rows import error_row
 from analysis.batch.scorer import Scorer
 from analysis.errors import OutputPathError
@@ -192,11 +192,6 @@ def check_output(out: Path, output_format: RowFormat) -> None:
             raise OutputPathError(f"cannot write here: {error.strerror}", source=str(target)) from None
         if target.exists() and not os.access(target, os.W_OK):
             raise OutputPathError("cannot write here: permission denied", source=str(target))
-
-
-class EngineName(StrEnum):
-    local = "local"  # worker processes on this machine
-    ray = "ray"  # Ray Data (optional dependency)
 
 
 def score_backlog(

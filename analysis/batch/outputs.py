@@ -11,21 +11,13 @@ import csv
 import json
 import os
 from collections.abc import Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from analysis.batch.choices import RowFormat
 from analysis.batch.rows import FLOAT_COLUMNS, INT_COLUMNS, flat_columns, flatten, perspective_ids
 
 RESULT_COLUMN = "result_json"
-
-
-class RowFormat(StrEnum):
-    """jsonl: the full result per row (the journal itself); csv and parquet: flat rows made at the end."""
-
-    jsonl = "jsonl"
-    csv = "csv"
-    parquet = "parquet"
 
 
 def journal_path(out: Path, output_format: RowFormat) -> Path:
