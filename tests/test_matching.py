@@ -48,6 +48,18 @@ def test_item_name_mention_is_strong_evidence(analyzer, prepare_text):
     assert "Social sammanhållning" in best.evidence[0].text
 
 
+def test_every_item_is_found_by_its_own_name(analyzer, prepare_text):
+    """Each name as written in the corpus, whatever it holds ("hälso- och sjukvård", "EU-projekt", commas),
+    is read by the same tokenizer and lemmas as the text naming it."""
+    for framework in analyzer.corpus.frameworks:
+        for item in framework.items:
+            if len(item.name.split()) < 2:
+                continue
+            scores = lexical_scores(analyzer, prepare_text,
+                                    f"Projektet ligger inom det prioriterade området {item.name}.", framework.id)
+            assert scores[item.id].features[Feature.NAME_MENTION] == 1.0, (framework.id, item.name)
+
+
 def test_empty_text_scores_nothing(analyzer, prepare_text):
     document = prepare_text("Hej.")
     framework = analyzer.corpus.framework("orebro-rus-2022-2030")

@@ -14,12 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import ClassVar
 
-from analysis.corpus.schema import Framework, HeadingLexicon, PolicyItem, Term
+from analysis.corpus.schema import Framework, HeadingLexicon, Term
 from analysis.document import Document
 from analysis.matching.base import ItemScore, top_evidence
 from analysis.matching.features import Feature
 from analysis.matching.registry import register
-from analysis.nlp import phrase_lemmas
+from analysis.nlp import phrase_lemma_text
 from analysis.nlp.terms import TermIndex, TermMatcher, Vocabulary
 from analysis.result import Evidence
 
@@ -80,8 +80,8 @@ class LexicalMatcher:
             self._compiled[framework.id] = _Compiled(
                 self._terms.add(TermMatcher(owners, friends)), dict(owners),
                 {text: math.log(1 + n_items / count) for text, count in containing.items()},
-                {item.id: f" {name} " for item in framework.items
-                 if (name := " ".join(_name_lemmas(item)).replace("-", " ")).count(" ") >= 1})
+                {item.id: name for item in framework.items
+                 if (name := _hyphens_as_spaces(phrase_lemma_text(item.name))).count(" ") > 2})
         return self._compiled[framework.id]
 
     def score(self, document: Document, framework: Framework) -> list[ItemScore]:
@@ -92,7 +92,7 @@ class LexicalMatcher:
         found = self._terms.hits(document, compiled.vocabulary)
         for index, sentence in enumerate(document.sentences):
             weight = self._headings.weight_of(document.section_of(sentence).id)
-            lemma_text = sentence.lemma_text.replace("-", " ")  # "EU-projekt" is one token, the name two words
+            lemma_text = _hyphens_as_spaces(sentence.lemma_text)
             for hit in found.get(index, ()):
                 if hit.negated:
                     continue
@@ -123,5 +123,6 @@ class LexicalMatcher:
         return results
 
 
-def _name_lemmas(item: PolicyItem) -> tuple[str, ...]:
-    return tuple(word for word in phrase_lemmas(item.name.lower()) if any(ch.isalnum() for ch in word))
+def _hyphens_as_spaces(lemma_text: str) -> str:
+    """ " eu-projekt " → " eu projekt ", " hälso- och " → " hälso och ": names and texts hyphenate alike."""
+    return f" {' '.join(lemma_text.replace('-', ' ').split())} "

@@ -2,7 +2,7 @@
 
 from analysis.nlp.compounds import Compound, is_swedish_word, split_compound
 from analysis.nlp.lemmas import lemma, phrase_lemmas
-from analysis.nlp.pipeline import Sentence, Token, build_nlp, sentences_of, term_keys
+from analysis.nlp.pipeline import Sentence, Token, build_nlp, phrase_lemma_text, sentences_of, term_keys
 
-__all__ = ["Compound", "Sentence", "Token", "build_nlp", "is_swedish_word", "lemma", "phrase_lemmas",
-           "sentences_of", "split_compound", "term_keys"]
+__all__ = ["Compound", "Sentence", "Token", "build_nlp", "is_swedish_word", "lemma", "phrase_lemma_text",
+           "phrase_lemmas", "sentences_of", "split_compound", "term_keys"]

@@ -244,6 +244,16 @@ def build_nlp_with_keys() -> Language:
     return nlp
 
 
+def phrase_lemma_text(phrase: str) -> str:
+    """A phrase written as a sentence's ``lemma_text``: the documents' own tokenizer and lemmas.
+
+    A priority's name is then read exactly as the text naming it is: "hälso- och sjukvård" keeps the
+    suspended "hälso-" as the document does, where lemmatising word by word would give "hälsa".
+    """
+    words = (token.text for token in build_nlp().tokenizer(phrase))
+    return " " + " ".join(lemma(word) for word in words if any(ch.isalnum() for ch in word)) + " "
+
+
 def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -> list[Sentence]:
     """Our frozen sentences from a spaCy doc of one section body starting at ``offset``."""
     out: list[Sentence] = []
