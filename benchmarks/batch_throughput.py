@@ -4,8 +4,7 @@ Documents are new texts (sentences shuffled across the labelled sets, see
 documents.py), so caches are as cold as on a real backlog; the warm case (the
 same 8 texts repeated) is reported after it for comparison. Measured in one run:
 ``score_backlog(..., workers=1)`` and ``workers=2`` end to end (process start, model
-loading, scoring, journal), then embedding 16 documents' sentences in one call
-against a plain loop of ``analyze()`` calls in one process (CPU time, alternating).
+loading, scoring, journal).
 Usage: python benchmarks/batch_throughput.py [--documents 600]
 """
 
@@ -16,7 +15,6 @@ import os
 import resource
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -39,31 +37,6 @@ def end_to_end(texts: list[str], workers: int) -> float:
     return summary.documents_per_second
 
 
-def batched_vs_loop(texts: list[str]) -> tuple[float, float]:
-    """CPU seconds per document: sentences of 16 documents embedded in one call (the scorer's batched
-    path) against analyze() one document at a time."""
-    from analysis.pipeline import Analyzer
-
-    analyzer = Analyzer.create()
-    analyzer.warm_up()
-    spent = {"batched": 0.0, "loop": 0.0}
-    for start in range(0, len(texts), 32):
-        chunk = texts[start : start + 32]
-        t0 = time.process_time()
-        documents = [analyzer.prepare(analyzer.read_text(text)) for text in chunk[:16]]
-        analyzer.embed(documents)
-        for document in documents:
-            analyzer.analyze_document(document).model_dump(mode="json")
-        t1 = time.process_time()
-        for text in chunk[16:]:
-            analyzer.analyze(analyzer.read_text(text)).model_dump(mode="json")
-        t2 = time.process_time()
-        spent["batched"] += t1 - t0
-        spent["loop"] += t2 - t1
-    half = len(texts) / 2
-    return spent["batched"] / half, spent["loop"] / half
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=600)
@@ -76,9 +49,6 @@ def main() -> None:
     warm = warm_documents(args.documents)
     for workers in (1, 2):
         print(f"  warm (8 texts repeated), --workers {workers}: {end_to_end(warm, workers):6.1f} documents/s")
-    batched, loop = batched_vs_loop(distinct_documents(320, seed=151))
-    print(f"  in one process, CPU per document: batched embedding {1000 * batched:.1f} ms, "
-          f"plain analyze() loop {1000 * loop:.1f} ms")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS: this process {peak:.0f} MB, largest worker {children:.0f} MB")

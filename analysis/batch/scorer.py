@@ -1,8 +1,9 @@
 """The per-worker scorer: loads the analyzer once, turns a batch of records into rows.
 
-Shared by the local process pool and Ray actors. Sentence embedding runs
-once per batch across all its documents; a document that fails at any
-step becomes an error row and never stops the batch.
+Shared by the local process pool and Ray actors. A batch is the unit of
+work handed to a worker (and retried after a crash); inside it documents are
+analyzed one by one, and one that fails at any step becomes an error row and
+never stops the batch.
 """
 
 from __future__ import annotations
@@ -44,24 +45,18 @@ class Scorer:
         return analyzer.prepare(source, record.id)
 
     def score(self, records: list[InputRecord]) -> list[dict[str, Any]]:
-        rows: dict[int, dict[str, Any]] = {}
-        documents = {}
-        for index, record in enumerate(records):
-            if record.problem:
-                rows[index] = error_row(record.id, record.source, "invalid-input", record.problem)
-                continue
-            try:
-                documents[index] = self._prepare(record)
-            except Exception as error:  # every failure is a row; the batch goes on
-                rows[index] = row_for_exception(record.id, record.source, error)
-        if documents:
-            self.analyzer.embed(list(documents.values()))
-        for index, document in documents.items():
-            record = records[index]
-            try:
-                result = self.analyzer.analyze_document(document, self.region)
-                rows[index] = ok_row(record.id, record.source, result.model_dump(mode="json"), self.kinds,
-                                     document_title(document))
-            except Exception as error:
-                rows[index] = row_for_exception(record.id, record.source, error)
-        return [rows[index] for index in range(len(records))]
+        """One document after another. Embedding a whole batch's sentences in one encoder call was no
+        faster with either embedder (CPU per document, batched vs one by one: static-sv 18.9 vs 17.7 ms,
+        e5-small 1647 vs 1657 ms), so there is one path, the same as the CLI's and the service's."""
+        return [self._row(record) for record in records]
+
+    def _row(self, record: InputRecord) -> dict[str, Any]:
+        if record.problem:
+            return error_row(record.id, record.source, "invalid-input", record.problem)
+        try:
+            document = self._prepare(record)
+            result = self.analyzer.analyze_document(document, self.region)
+            return ok_row(record.id, record.source, result.model_dump(mode="json"), self.kinds,
+                          document_title(document))
+        except Exception as error:  # every failure is a row; the batch goes on
+            return row_for_exception(record.id, record.source, error)
