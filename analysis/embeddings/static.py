@@ -44,7 +44,8 @@ class StaticEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        # ids only: the fast variant skips the character offsets nothing here reads (same ids, ~20 % less time)
+        encodings = self._tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)
         ids = [np.asarray(encoding.ids, dtype=np.int64) for encoding in encodings]
         lengths = np.array([len(row) for row in ids])
         summed = np.zeros((len(texts), self.dim), dtype=np.float32)
