@@ -370,7 +370,7 @@ def score_backlog_command(
     region: RegionOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Skip documents already in the output")] = False,
     engine: Annotated[EngineName, typer.Option(help="local processes, or Ray Data")] = EngineName.local,
-    batch_size: Annotated[int, typer.Option(help="Documents per unit of work handed to a worker (and retried together after a crash)")] = 16,
+    batch_size: Annotated[int, typer.Option(help="Documents per unit of work sent to a worker")] = 16,
     id_column: Annotated[str, typer.Option(help="Id column of CSV/JSONL exports")] = "id",
     text_column: Annotated[str, typer.Option(help="Text column of CSV/JSONL exports")] = "text",
     embedder: EmbedderOption = None,
