@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,15 +79,29 @@ def zipf(word: str) -> float:
     return 0.0 if frequency is None else zipf_of[frequency]
 
 
-@lru_cache(maxsize=2)  # KNOWN_ZIPF and HEAD_ZIPF
-def _frequent(threshold: float) -> frozenset[str]:
-    """Every one-token word of at least MIN_PART letters with Zipf ≥ threshold: a set lookup per probe."""
+@lru_cache(maxsize=1)
+def _head_words() -> frozenset[str]:
+    """Every one-token word of at least MIN_PART letters with Zipf ≥ HEAD_ZIPF: a set lookup per probe."""
     frequencies, zipf_of = _frequency_table()
     return frozenset(word for word, frequency in frequencies.items()
-                     if zipf_of[frequency] >= threshold and len(word) >= MIN_PART and _ONE_TOKEN.fullmatch(word))
+                     if zipf_of[frequency] >= HEAD_ZIPF and len(word) >= MIN_PART and _ONE_TOKEN.fullmatch(word))
 
 
-def _at_least(word: str, threshold: float, frequent: frozenset[str]) -> bool:
+@lru_cache(maxsize=1)
+def _stems() -> dict[str, float]:
+    """The words a modifier may stand for (Zipf ≥ KNOWN_ZIPF, one token, ≥ MIN_PART letters) and their Zipf."""
+    frequencies, zipf_of = _frequency_table()
+    return {word: zipf_of[frequency] for word, frequency in frequencies.items()
+            if zipf_of[frequency] >= KNOWN_ZIPF and len(word) >= MIN_PART and _ONE_TOKEN.fullmatch(word)}
+
+
+@lru_cache(maxsize=1)
+def _stem_prefixes() -> frozenset[str]:
+    """Every beginning (≥ MIN_PART letters) of a stem: once the left part is none, no longer cut has a modifier."""
+    return frozenset(stem[:end] for stem in _stems() for end in range(MIN_PART, len(stem) + 1))
+
+
+def _at_least(word: str, threshold: float, frequent: Collection[str]) -> bool:
     """``len(word) >= MIN_PART and zipf(word) >= threshold``, mostly by one set lookup."""
     if word in frequent:
         return True
@@ -103,48 +118,59 @@ _SUFFIXES = {"het", "heten", "heter", "ning", "ningen", "ningar", "skap", "skape
 def _modifier(left: str, plain: bool) -> str | None:
     """The most frequent stem a modifier may stand for: "arbets" → arbete, "skol" → skola; None if none is known.
 
-    ``plain``: the word is one plain token, so every form is too and set membership alone decides.
+    ``plain``: the word is one plain token, so every form is too and the stem table alone decides.
     """
     forms = [left, left + "a", left + "e"]
     if left.endswith("s") and len(left) > MIN_PART:
         stem = left[:-1]
         forms += [stem, stem + "e", stem + "a"]
-    known = _frequent(KNOWN_ZIPF)
+    stems = _stems()
     best, best_zipf = None, 0.0
     for form in forms:
-        usable = form in known if plain else _at_least(form, KNOWN_ZIPF, known)
-        if usable and (best is None or zipf(form) > best_zipf):
-            best, best_zipf = form, zipf(form)
+        if plain:
+            usable, form_zipf = form in stems, stems.get(form, 0.0)
+        else:
+            usable, form_zipf = _at_least(form, KNOWN_ZIPF, stems), zipf(form)
+        if usable and (best is None or form_zipf > best_zipf):
+            best, best_zipf = form, form_zipf
     return best
 
 
 def _known_head(word: str) -> bool:
     if word in _SUFFIXES or len(word) < MIN_PART:
         return False
-    return _at_least(word, HEAD_ZIPF, _frequent(HEAD_ZIPF)) or zipf(lemma(word)) >= HEAD_ZIPF
+    return _at_least(word, HEAD_ZIPF, _head_words()) or zipf(lemma(word)) >= HEAD_ZIPF
 
 
 Piece = tuple[str, str]  # (stem or lemma, surface as written)
 
 
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    """A place to cut the word where the left part is a known modifier: its piece and the piece's score."""
+
+    at: int
+    piece: Piece
+    score: float
+
+
 @lru_cache(maxsize=40_000)
 def _split(word: str) -> tuple[Piece, ...] | None:
-    best: tuple[Piece, ...] | None = None
-    plain = _ONE_TOKEN.fullmatch(word) is not None  # then so is every part of it (each of ≥ MIN_PART letters)
-    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
-        left, right = word[:cut], word[cut:]
-        if right in _SUFFIXES:
-            continue
-        modifier = _modifier(left, plain)
-        if modifier is None:
-            continue
-        if _known_head(right):
-            tail: tuple[Piece, ...] | None = ((lemma(right), right),)
-        else:
-            tail = _split(right) if len(right) >= 2 * MIN_PART else None
+    """The split with the fewest pieces, then the highest ``_score``, then the earliest cut.
+
+    A two-piece split beats any longer one, so the right side is split again only when no cut
+    leaves a known head.
+    """
+    cuts = _cuts(word)
+    best = _best_two_pieces(word, cuts)
+    if best is not None:
+        return best
+    for cut in cuts:
+        right = word[cut.at :]
+        tail = _split(right) if len(right) >= 2 * MIN_PART else None
         if tail is None:
             continue
-        candidate = ((modifier, left), *tail)
+        candidate = (cut.piece, *tail)
         if best is None or len(candidate) < len(best) or (
             len(candidate) == len(best) and _score(candidate) > _score(best)
         ):
@@ -152,9 +178,50 @@ def _split(word: str) -> tuple[Piece, ...] | None:
     return best
 
 
+def _cuts(word: str) -> list[_Cut]:
+    """Every cut whose left part is a known modifier and whose right part is no derivational ending."""
+    plain = _ONE_TOKEN.fullmatch(word) is not None  # then so is every part of it (each of ≥ MIN_PART letters)
+    prefixes = _stem_prefixes()
+    cuts = []
+    for at in range(MIN_PART, len(word) - MIN_PART + 1):
+        left = word[:at]
+        if word[at:] not in _SUFFIXES and (modifier := _modifier(left, plain)) is not None:
+            piece = (modifier, left)
+            cuts.append(_Cut(at, piece, _piece_score(piece)))
+        if plain and left not in prefixes:
+            break  # every form of a longer left part begins with this one
+    return cuts
+
+
+def _best_two_pieces(word: str, cuts: list[_Cut]) -> tuple[Piece, ...] | None:
+    """The best split into a modifier and a known head, looking up as few heads' lemmas as it can.
+
+    A split scores no higher than its modifier, so taking the cuts by modifier score the search
+    ends at the first cut that could not win even with the strongest head.
+    """
+    best: tuple[Piece, ...] | None = None
+    rank = (0.0, 0)  # (score, -cut position) of the best: the larger wins
+    for cut in sorted(cuts, key=lambda cut: -cut.score):  # stable: equal scores stay in word order
+        if best is not None and (cut.score, -cut.at) < rank:
+            break
+        right = word[cut.at :]
+        if not _known_head(right):
+            continue
+        head = (lemma(right), right)
+        score = min(cut.score, _piece_score(head))
+        if best is None or (score, -cut.at) > rank:
+            best, rank = (cut.piece, head), (score, -cut.at)
+    return best
+
+
+def _piece_score(piece: Piece) -> float:
+    stem, surface = piece
+    return max(zipf(surface), zipf(stem) - 0.5)
+
+
 def _score(pieces: tuple[Piece, ...]) -> float:
     """The weakest piece decides: a split is as plausible as its rarest part as written."""
-    return min(max(zipf(surface), zipf(stem) - 0.5) for stem, surface in pieces)
+    return min(_piece_score(piece) for piece in pieces)
 
 
 @lru_cache(maxsize=30_000)
