@@ -115,10 +115,11 @@ _SUFFIXES = {"het", "heten", "heter", "ning", "ningen", "ningar", "skap", "skape
              "ande", "ende", "lig", "liga", "ligt", "isk", "iska", "iskt", "are", "aren", "arna", "ens", "ion"}
 
 
-def _modifier(left: str, plain: bool) -> str | None:
-    """The most frequent stem a modifier may stand for: "arbets" → arbete, "skol" → skola; None if none is known.
+def _modifier(left: str, plain: bool) -> tuple[str, float] | None:
+    """The most frequent stem a modifier may stand for, with its Zipf: "arbets" → arbete, "skol" → skola.
 
-    ``plain``: the word is one plain token, so every form is too and the stem table alone decides.
+    None if no stem is known. ``plain``: the word is one plain token, so every form is too and the
+    stem table alone decides.
     """
     forms = [left, left + "a", left + "e"]
     if left.endswith("s") and len(left) > MIN_PART:
@@ -127,13 +128,14 @@ def _modifier(left: str, plain: bool) -> str | None:
     stems = _stems()
     best, best_zipf = None, 0.0
     for form in forms:
-        if plain:
-            usable, form_zipf = form in stems, stems.get(form, 0.0)
-        else:
-            usable, form_zipf = _at_least(form, KNOWN_ZIPF, stems), zipf(form)
-        if usable and (best is None or form_zipf > best_zipf):
+        form_zipf = stems.get(form, 0.0) if plain else _known_zipf(form, stems)
+        if form_zipf > best_zipf:  # a known stem's Zipf is at least KNOWN_ZIPF, so above 0
             best, best_zipf = form, form_zipf
-    return best
+    return None if best is None else (best, best_zipf)
+
+
+def _known_zipf(form: str, stems: dict[str, float]) -> float:
+    return zipf(form) if _at_least(form, KNOWN_ZIPF, stems) else 0.0
 
 
 def _known_head(word: str) -> bool:
@@ -186,8 +188,8 @@ def _cuts(word: str) -> list[_Cut]:
     for at in range(MIN_PART, len(word) - MIN_PART + 1):
         left = word[:at]
         if word[at:] not in _SUFFIXES and (modifier := _modifier(left, plain)) is not None:
-            piece = (modifier, left)
-            cuts.append(_Cut(at, piece, _piece_score(piece)))
+            stem, stem_zipf = modifier
+            cuts.append(_Cut(at, (stem, left), max(zipf(left), stem_zipf - 0.5)))  # the piece's _piece_score
         if plain and left not in prefixes:
             break  # every form of a longer left part begins with this one
     return cuts
