@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,9 +97,15 @@ def _stems() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def _stem_prefixes() -> frozenset[str]:
-    """Every beginning (≥ MIN_PART letters) of a stem: once the left part is none, no longer cut has a modifier."""
-    return frozenset(stem[:end] for stem in _stems() for end in range(MIN_PART, len(stem) + 1))
+def _sorted_stems() -> list[str]:
+    return sorted(_stems())
+
+
+def _stem_neighbours(word: str) -> tuple[str, str]:
+    """The stems either side of ``word`` in sorted order: if any stem begins as ``word`` does, one of these does."""
+    stems = _sorted_stems()
+    at = bisect_left(stems, word)
+    return stems[at - 1] if at else "", stems[at] if at < len(stems) else ""
 
 
 def _at_least(word: str, threshold: float, frequent: Collection[str]) -> bool:
@@ -156,7 +163,7 @@ class _Cut:
     score: float
 
 
-@lru_cache(maxsize=40_000)
+@lru_cache(maxsize=10_000)  # split_compound caches the words; this mostly serves the (rarer) recursion
 def _split(word: str) -> tuple[Piece, ...] | None:
     """The split with the fewest pieces, then the highest ``_score``, then the earliest cut.
 
@@ -183,15 +190,15 @@ def _split(word: str) -> tuple[Piece, ...] | None:
 def _cuts(word: str) -> list[_Cut]:
     """Every cut whose left part is a known modifier and whose right part is no derivational ending."""
     plain = _ONE_TOKEN.fullmatch(word) is not None  # then so is every part of it (each of ≥ MIN_PART letters)
-    prefixes = _stem_prefixes()
+    before, after = _stem_neighbours(word)
     cuts = []
     for at in range(MIN_PART, len(word) - MIN_PART + 1):
         left = word[:at]
         if word[at:] not in _SUFFIXES and (modifier := _modifier(left, plain)) is not None:
             stem, stem_zipf = modifier
             cuts.append(_Cut(at, (stem, left), max(zipf(left), stem_zipf - 0.5)))  # the piece's _piece_score
-        if plain and left not in prefixes:
-            break  # every form of a longer left part begins with this one
+        if plain and not (before.startswith(left) or after.startswith(left)):
+            break  # no stem begins with this left part, so no form of a longer one is a stem
     return cuts
 
 
