@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from wordfreq import get_frequency_dict, zipf_frequency
 
@@ -154,8 +155,7 @@ def _known_head(word: str) -> bool:
 Piece = tuple[str, str]  # (stem or lemma, surface as written)
 
 
-@dataclass(frozen=True, slots=True)
-class _Cut:
+class _Cut(NamedTuple):
     """A place to cut the word where the left part is a known modifier: its piece and the piece's score."""
 
     at: int
@@ -194,11 +194,13 @@ def _cuts(word: str) -> list[_Cut]:
     cuts = []
     for at in range(MIN_PART, len(word) - MIN_PART + 1):
         left = word[:at]
-        if word[at:] not in _SUFFIXES and (modifier := _modifier(left, plain)) is not None:
+        begins = not plain or before.startswith(left) or after.startswith(left)  # a stem begins so
+        # Unless a stem begins with it, only a left part ending in a linking s may stand for one ("arbets").
+        if (begins or left.endswith("s")) and word[at:] not in _SUFFIXES and (modifier := _modifier(left, plain)):
             stem, stem_zipf = modifier
             cuts.append(_Cut(at, (stem, left), max(zipf(left), stem_zipf - 0.5)))  # the piece's _piece_score
-        if plain and not (before.startswith(left) or after.startswith(left)):
-            break  # no stem begins with this left part, so no form of a longer one is a stem
+        if not begins:
+            break  # no form of a longer left part is a stem: each begins with this one
     return cuts
 
 
