@@ -12,8 +12,10 @@ policy_corpus/headings.yaml).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import Literal
 
 from analysis.marks import LIST_LINE
@@ -65,16 +67,19 @@ class HeadingMapper:
     _cache: dict[str, HeadingMatch] = field(default_factory=dict)
 
     @cached_property
-    def _keywords(self) -> list[tuple[str, tuple[str, ...]]]:
-        return [(entry.id, phrase_lemmas(keyword)) for entry in self.lexicon.sections for keyword in entry.keywords]
+    def _keywords(self) -> list[_Phrases]:
+        """Section keywords as whole words first, then as a compound's head, then as its modifier."""
+        keywords = [(entry.id, phrase_lemmas(keyword)) for entry in self.lexicon.sections for keyword in entry.keywords]
+        return [_Phrases(keywords, positions) for positions in (("word",), ("head",), ("modifier",))]
 
     @cached_property
     def _kinds(self) -> dict[str, tuple[DocumentKind, ...]]:
         return {entry.id: tuple(entry.kinds) for entry in self.lexicon.sections}
 
     @cached_property
-    def _perspective_terms(self) -> list[tuple[str, tuple[str, ...]]]:
-        return [(p.id, phrase_lemmas(term)) for p in self.perspectives.perspectives for term in p.heading_terms]
+    def _perspective_terms(self) -> _Phrases:
+        terms = [(p.id, phrase_lemmas(term)) for p in self.perspectives.perspectives for term in p.heading_terms]
+        return _Phrases(terms, ("word", "modifier"))
 
     def map(self, heading: str) -> HeadingMatch:
         cleaned = _NUMBERING.sub("", heading.strip()).rstrip(":?").strip()
@@ -91,16 +96,13 @@ class HeadingMapper:
         tokens = [t for t in doc if not t.is_space and not t.is_punct]
         lemmas = [t.lemma_ for t in tokens]
         keys = [term_keys(expanded.get(t.i, t.text)) for t in tokens]
-        named = tuple(dict.fromkeys(
-            pid for pid, term in self._perspective_terms if _contains(lemmas, keys, term, ("word", "modifier"))
-        ))
+        named = tuple(dict.fromkeys(self._perspective_terms.found(lemmas, keys)))
         if named:
             section_id = self.lexicon.perspective_section
             return HeadingMatch(section_id, named, whole_word=True, kinds=self._kinds[section_id])
-        for positions in (("word",), ("head",), ("modifier",)):
-            for section_id, keyword in self._keywords:
-                if _contains(lemmas, keys, keyword, positions):
-                    return HeadingMatch(section_id, whole_word=positions == ("word",), kinds=self._kinds[section_id])
+        for keywords in self._keywords:
+            if (found := next(keywords.found(lemmas, keys), None)) is not None:
+                return HeadingMatch(found, whole_word=keywords.positions == ("word",), kinds=self._kinds[found])
         return HeadingMatch(None)
 
     def is_known_heading(self, line: str) -> bool:
@@ -108,6 +110,31 @@ class HeadingMapper:
         words = line.split()
         return 0 < len(words) <= KNOWN_HEADING_MAX_WORDS and not _ENDS_SENTENCE.search(line) \
             and line[:1].isupper() and self.map(line).id is not None
+
+
+class _Phrases:
+    """Phrases (each with an id) to find in a heading at the given positions, indexed by their last word.
+
+    A phrase is found only where a token holds one of its last word's keys, or (as a whole word) that
+    word as lemma: a heading's keys and lemmas pick out the few phrases worth checking.
+    """
+
+    def __init__(self, phrases: list[tuple[str, tuple[str, ...]]], positions: tuple[Position, ...]) -> None:
+        self.phrases, self.positions = phrases, positions
+        self._by_last: dict[str, list[int]] = {}
+        for number, (_, phrase) in enumerate(phrases):
+            if phrase:
+                last = position_keys(phrase[-1], positions) + ([phrase[-1]] if "word" in positions else [])
+                for key in last:
+                    self._by_last.setdefault(key, []).append(number)
+
+    def found(self, lemmas: list[str], keys: list[frozenset[str]]) -> Iterator[str]:
+        """The ids of the phrases the heading contains, in the order the phrases were given."""
+        numbers = {number for key in chain(lemmas, *keys) for number in self._by_last.get(key, ())}
+        for number in sorted(numbers):
+            phrase_id, phrase = self.phrases[number]
+            if _contains(lemmas, keys, phrase, self.positions):
+                yield phrase_id
 
 
 def _contains(lemmas: list[str], keys: list[frozenset[str]], phrase: tuple[str, ...],

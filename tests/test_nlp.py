@@ -179,6 +179,25 @@ class TestTokenizer:
         assert tokens == [(t.text, t.idx) for t in reference(text)]
         assert ("\n\n", 5) in tokens and ("\t", 28) in tokens
 
+    def test_no_affix_or_url_rule_matches_a_word_of_letters(self):
+        """The premise of the tokenizer skipping its regexes for a word of letters (_UnlessLetters): spaCy's
+        Swedish rules need a digit ("10km"), "$" ("US$"), a dot (URLs), punctuation, a symbol or a quote."""
+        import spacy
+        from spacy.lang.char_classes import CURRENCY, UNITS
+
+        rules = spacy.blank("sv").tokenizer
+        letters = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isalpha()]
+        units = [word for word in f"{UNITS}|{CURRENCY}".replace("\\", "").split("|") if word.isalpha()]
+        for word in [*letters, *(letter * 3 for letter in letters), *units, "Kommunen", "USkm"]:
+            assert not (rules.prefix_search(word) or rules.suffix_search(word) or rules.url_match(word)
+                        or any(rules.infix_finditer(word))), word
+
+    def test_words_of_letters_are_tokenized_as_without_the_shortcut(self):
+        import spacy
+
+        text = "Ärendet gäller ett MB-projekt: 10km väg, 500 kr/m² (t.ex. Åre/Östersund) på www.trafikverket.se."
+        assert [t.text for t in build_nlp().tokenizer(text)] == [t.text for t in spacy.blank("sv").tokenizer(text)]
+
 
 class TestSentenceStarts:
     def test_sentence_starts_set_for_every_token(self):

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from wordfreq import get_frequency_dict, zipf_frequency
 
@@ -78,15 +81,35 @@ def zipf(word: str) -> float:
     return 0.0 if frequency is None else zipf_of[frequency]
 
 
-@lru_cache(maxsize=2)  # KNOWN_ZIPF and HEAD_ZIPF
-def _frequent(threshold: float) -> frozenset[str]:
-    """Every one-token word of at least MIN_PART letters with Zipf ≥ threshold: a set lookup per probe."""
+@lru_cache(maxsize=1)
+def _head_words() -> frozenset[str]:
+    """Every one-token word of at least MIN_PART letters with Zipf ≥ HEAD_ZIPF: a set lookup per probe."""
     frequencies, zipf_of = _frequency_table()
     return frozenset(word for word, frequency in frequencies.items()
-                     if zipf_of[frequency] >= threshold and len(word) >= MIN_PART and _ONE_TOKEN.fullmatch(word))
+                     if zipf_of[frequency] >= HEAD_ZIPF and len(word) >= MIN_PART and _ONE_TOKEN.fullmatch(word))
 
 
-def _at_least(word: str, threshold: float, frequent: frozenset[str]) -> bool:
+@lru_cache(maxsize=1)
+def _stems() -> dict[str, float]:
+    """The words a modifier may stand for (Zipf ≥ KNOWN_ZIPF, one token, ≥ MIN_PART letters) and their Zipf."""
+    frequencies, zipf_of = _frequency_table()
+    return {word: zipf_of[frequency] for word, frequency in frequencies.items()
+            if zipf_of[frequency] >= KNOWN_ZIPF and len(word) >= MIN_PART and _ONE_TOKEN.fullmatch(word)}
+
+
+@lru_cache(maxsize=1)
+def _sorted_stems() -> list[str]:
+    return sorted(_stems())
+
+
+def _stem_neighbours(word: str) -> tuple[str, str]:
+    """The stems either side of ``word`` in sorted order: if any stem begins as ``word`` does, one of these does."""
+    stems = _sorted_stems()
+    at = bisect_left(stems, word)
+    return stems[at - 1] if at else "", stems[at] if at < len(stems) else ""
+
+
+def _at_least(word: str, threshold: float, frequent: Collection[str]) -> bool:
     """``len(word) >= MIN_PART and zipf(word) >= threshold``, mostly by one set lookup."""
     if word in frequent:
         return True
@@ -100,51 +123,63 @@ _SUFFIXES = {"het", "heten", "heter", "ning", "ningen", "ningar", "skap", "skape
              "ande", "ende", "lig", "liga", "ligt", "isk", "iska", "iskt", "are", "aren", "arna", "ens", "ion"}
 
 
-def _modifier(left: str, plain: bool) -> str | None:
-    """The most frequent stem a modifier may stand for: "arbets" → arbete, "skol" → skola; None if none is known.
+def _modifier(left: str, plain: bool) -> tuple[str, float] | None:
+    """The most frequent stem a modifier may stand for, with its Zipf: "arbets" → arbete, "skol" → skola.
 
-    ``plain``: the word is one plain token, so every form is too and set membership alone decides.
+    None if no stem is known. ``plain``: the word is one plain token, so every form is too and the
+    stem table alone decides.
     """
     forms = [left, left + "a", left + "e"]
     if left.endswith("s") and len(left) > MIN_PART:
         stem = left[:-1]
         forms += [stem, stem + "e", stem + "a"]
-    known = _frequent(KNOWN_ZIPF)
+    stems = _stems()
     best, best_zipf = None, 0.0
     for form in forms:
-        usable = form in known if plain else _at_least(form, KNOWN_ZIPF, known)
-        if usable and (best is None or zipf(form) > best_zipf):
-            best, best_zipf = form, zipf(form)
-    return best
+        form_zipf = stems.get(form, 0.0) if plain else _known_zipf(form, stems)
+        if form_zipf > best_zipf:  # a known stem's Zipf is at least KNOWN_ZIPF, so above 0
+            best, best_zipf = form, form_zipf
+    return None if best is None else (best, best_zipf)
+
+
+def _known_zipf(form: str, stems: dict[str, float]) -> float:
+    return zipf(form) if _at_least(form, KNOWN_ZIPF, stems) else 0.0
 
 
 def _known_head(word: str) -> bool:
     if word in _SUFFIXES or len(word) < MIN_PART:
         return False
-    return _at_least(word, HEAD_ZIPF, _frequent(HEAD_ZIPF)) or zipf(lemma(word)) >= HEAD_ZIPF
+    return _at_least(word, HEAD_ZIPF, _head_words()) or zipf(lemma(word)) >= HEAD_ZIPF
 
 
 Piece = tuple[str, str]  # (stem or lemma, surface as written)
 
 
-@lru_cache(maxsize=40_000)
+class _Cut(NamedTuple):
+    """A place to cut the word where the left part is a known modifier: its piece and the piece's score."""
+
+    at: int
+    piece: Piece
+    score: float
+
+
+@lru_cache(maxsize=10_000)  # split_compound caches the words; this mostly serves the (rarer) recursion
 def _split(word: str) -> tuple[Piece, ...] | None:
-    best: tuple[Piece, ...] | None = None
-    plain = _ONE_TOKEN.fullmatch(word) is not None  # then so is every part of it (each of ≥ MIN_PART letters)
-    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
-        left, right = word[:cut], word[cut:]
-        if right in _SUFFIXES:
-            continue
-        modifier = _modifier(left, plain)
-        if modifier is None:
-            continue
-        if _known_head(right):
-            tail: tuple[Piece, ...] | None = ((lemma(right), right),)
-        else:
-            tail = _split(right) if len(right) >= 2 * MIN_PART else None
+    """The split with the fewest pieces, then the highest ``_score``, then the earliest cut.
+
+    A two-piece split beats any longer one, so the right side is split again only when no cut
+    leaves a known head.
+    """
+    cuts = _cuts(word)
+    best = _best_two_pieces(word, cuts)
+    if best is not None:
+        return best
+    for cut in cuts:
+        right = word[cut.at :]
+        tail = _split(right) if len(right) >= 2 * MIN_PART else None
         if tail is None:
             continue
-        candidate = ((modifier, left), *tail)
+        candidate = (cut.piece, *tail)
         if best is None or len(candidate) < len(best) or (
             len(candidate) == len(best) and _score(candidate) > _score(best)
         ):
@@ -152,9 +187,52 @@ def _split(word: str) -> tuple[Piece, ...] | None:
     return best
 
 
+def _cuts(word: str) -> list[_Cut]:
+    """Every cut whose left part is a known modifier and whose right part is no derivational ending."""
+    plain = _ONE_TOKEN.fullmatch(word) is not None  # then so is every part of it (each of ≥ MIN_PART letters)
+    before, after = _stem_neighbours(word)
+    cuts = []
+    for at in range(MIN_PART, len(word) - MIN_PART + 1):
+        left = word[:at]
+        begins = not plain or before.startswith(left) or after.startswith(left)  # a stem begins so
+        # Unless a stem begins with it, only a left part ending in a linking s may stand for one ("arbets").
+        if (begins or left.endswith("s")) and word[at:] not in _SUFFIXES and (modifier := _modifier(left, plain)):
+            stem, stem_zipf = modifier
+            cuts.append(_Cut(at, (stem, left), max(zipf(left), stem_zipf - 0.5)))  # the piece's _piece_score
+        if not begins:
+            break  # no form of a longer left part is a stem: each begins with this one
+    return cuts
+
+
+def _best_two_pieces(word: str, cuts: list[_Cut]) -> tuple[Piece, ...] | None:
+    """The best split into a modifier and a known head, looking up as few heads' lemmas as it can.
+
+    A split scores no higher than its modifier, so taking the cuts by modifier score the search
+    ends at the first cut that could not win even with the strongest head.
+    """
+    best: tuple[Piece, ...] | None = None
+    rank = (0.0, 0)  # (score, -cut position) of the best: the larger wins
+    for cut in sorted(cuts, key=lambda cut: -cut.score):  # stable: equal scores stay in word order
+        if best is not None and (cut.score, -cut.at) < rank:
+            break
+        right = word[cut.at :]
+        if not _known_head(right):
+            continue
+        head = (lemma(right), right)
+        score = min(cut.score, _piece_score(head))
+        if best is None or (score, -cut.at) > rank:
+            best, rank = (cut.piece, head), (score, -cut.at)
+    return best
+
+
+def _piece_score(piece: Piece) -> float:
+    stem, surface = piece
+    return max(zipf(surface), zipf(stem) - 0.5)
+
+
 def _score(pieces: tuple[Piece, ...]) -> float:
     """The weakest piece decides: a split is as plausible as its rarest part as written."""
-    return min(max(zipf(surface), zipf(stem) - 0.5) for stem, surface in pieces)
+    return min(_piece_score(piece) for piece in pieces)
 
 
 @lru_cache(maxsize=30_000)
