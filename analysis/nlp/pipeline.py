@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import numpy
 
@@ -20,7 +20,7 @@ from analysis.nlp.torchless import import_thinc_without_torch
 import_thinc_without_torch()  # before spaCy: it imports thinc, which would import torch
 
 import spacy
-from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -221,6 +221,10 @@ class _UnlessLetters:
         return self._nothing if string.isalpha() else self._method(string)
 
 
+# The lexical attributes analysis reads (text and lemma aside). spaCy's twenty others (norm, shape, like_num,
+# stop words, …) were computed for every new word, at about the cost of the rest of tokenizing it; they stay
+# zero in this pipeline's tokens. build_nlp_with_keys, for spaCy-native callers, keeps them all.
+LEXEME_ATTRIBUTES = (IS_ALPHA, IS_SPACE, IS_PUNCT)
 VOCABULARY_LIMIT = 40_000  # strings in spaCy's store before the shared pipeline is replaced by a fresh one
 _shared: Language | None = None
 
@@ -241,6 +245,8 @@ def build_nlp() -> Language:
 def _new_nlp() -> Language:
     """spaCy blank Swedish with our components; abbreviations stay single tokens."""
     nlp = spacy.blank("sv")
+    vocab: Any = nlp.vocab  # spaCy's stub lacks lex_attr_getters
+    vocab.lex_attr_getters = {attr: vocab.lex_attr_getters[attr] for attr in LEXEME_ATTRIBUTES}
     default = cast(Tokenizer, nlp.tokenizer)  # a blank pipeline's tokenizer is spaCy's rule-based one
     # Once a special case matches in a doc, spaCy caches none of the doc's later words, and "\n" is one:
     # without the whitespace cases (a whitespace run is one token either way) the tokenizer cache works.
