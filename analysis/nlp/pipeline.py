@@ -209,7 +209,7 @@ class _UnlessLetters:
 
     Every prefix, suffix, infix and URL rule of spaCy's Swedish tokenizer needs a digit, punctuation,
     a symbol or a quote in the string, so none matches a word of letters: a new word skips the
-    regexes, about half the cost of tokenizing it. ``__self__`` is the pattern, as for the method
+    regexes, some 40% of the cost of tokenizing it. ``__self__`` is the pattern, as for the method
     itself, so the tokenizer still serialises.
     """
 
@@ -222,8 +222,8 @@ class _UnlessLetters:
 
 
 # The lexical attributes analysis reads (text and lemma aside). spaCy's twenty others (norm, shape, like_num,
-# stop words, …) were computed for every new word, at about the cost of the rest of tokenizing it; they stay
-# zero in this pipeline's tokens. build_nlp_with_keys, for spaCy-native callers, keeps them all.
+# stop words, …) cost as much per new word as the rest of tokenizing it, and this pipeline leaves them unset
+# (zero) on the words it meets. build_nlp_with_keys, for spaCy-native callers, keeps them all.
 LEXEME_ATTRIBUTES = (IS_ALPHA, IS_SPACE, IS_PUNCT)
 VOCABULARY_LIMIT = 40_000  # strings in spaCy's store before the shared pipeline is replaced by a fresh one
 _shared: Language | None = None
