@@ -198,6 +198,13 @@ class TestTokenizer:
         text = "Ärendet gäller ett MB-projekt: 10km väg, 500 kr/m² (t.ex. Åre/Östersund) på www.trafikverket.se."
         assert [t.text for t in build_nlp().tokenizer(text)] == [t.text for t in spacy.blank("sv").tokenizer(text)]
 
+    def test_the_lexical_attributes_analysis_reads_are_spacys(self):
+        import spacy
+
+        text = "Nya ord: ärendehanteringssystemet, 10 km \n\n• «citat» (x) – 2025!"
+        attributes = [(t.text, t.is_alpha, t.is_space, t.is_punct) for t in build_nlp()(text)]
+        assert attributes == [(t.text, t.is_alpha, t.is_space, t.is_punct) for t in spacy.blank("sv")(text)]
+
 
 class TestSentenceStarts:
     def test_sentence_starts_set_for_every_token(self):

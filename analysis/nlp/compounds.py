@@ -194,8 +194,8 @@ def _cuts(word: str) -> list[_Cut]:
     cuts = []
     for at in range(MIN_PART, len(word) - MIN_PART + 1):
         left = word[:at]
-        begins = not plain or before.startswith(left) or after.startswith(left)  # a stem begins so
-        # Unless a stem begins with it, only a left part ending in a linking s may stand for one ("arbets").
+        begins = not plain or before.startswith(left) or after.startswith(left)  # some stem begins with it
+        # Else only a left part ending in a linking s may stand for a stem ("arbets" for arbete).
         if (begins or left.endswith("s")) and word[at:] not in _SUFFIXES and (modifier := _modifier(left, plain)):
             stem, stem_zipf = modifier
             cuts.append(_Cut(at, (stem, left), max(zipf(left), stem_zipf - 0.5)))  # the piece's _piece_score

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import numpy
 
@@ -20,7 +20,7 @@ from analysis.nlp.torchless import import_thinc_without_torch
 import_thinc_without_torch()  # before spaCy: it imports thinc, which would import torch
 
 import spacy
-from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, SENT_START
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -209,7 +209,7 @@ class _UnlessLetters:
 
     Every prefix, suffix, infix and URL rule of spaCy's Swedish tokenizer needs a digit, punctuation,
     a symbol or a quote in the string, so none matches a word of letters: a new word skips the
-    regexes, about half the cost of tokenizing it. ``__self__`` is the pattern, as for the method
+    regexes, some 40% of the cost of tokenizing it. ``__self__`` is the pattern, as for the method
     itself, so the tokenizer still serialises.
     """
 
@@ -221,6 +221,10 @@ class _UnlessLetters:
         return self._nothing if string.isalpha() else self._method(string)
 
 
+# The lexical attributes analysis reads (text and lemma aside). spaCy's twenty others (norm, shape, like_num,
+# stop words, …) cost as much per new word as the rest of tokenizing it, and this pipeline leaves them unset
+# (zero) on the words it meets. build_nlp_with_keys, for spaCy-native callers, keeps them all.
+LEXEME_ATTRIBUTES = (IS_ALPHA, IS_SPACE, IS_PUNCT)
 VOCABULARY_LIMIT = 40_000  # strings in spaCy's store before the shared pipeline is replaced by a fresh one
 _shared: Language | None = None
 
@@ -241,6 +245,8 @@ def build_nlp() -> Language:
 def _new_nlp() -> Language:
     """spaCy blank Swedish with our components; abbreviations stay single tokens."""
     nlp = spacy.blank("sv")
+    vocab: Any = nlp.vocab  # spaCy's stub lacks lex_attr_getters
+    vocab.lex_attr_getters = {attr: vocab.lex_attr_getters[attr] for attr in LEXEME_ATTRIBUTES}
     default = cast(Tokenizer, nlp.tokenizer)  # a blank pipeline's tokenizer is spaCy's rule-based one
     # Once a special case matches in a doc, spaCy caches none of the doc's later words, and "\n" is one:
     # without the whitespace cases (a whitespace run is one token either way) the tokenizer cache works.
