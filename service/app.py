@@ -80,8 +80,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     # Added innermost first. Order of a request: request id → security headers → metrics → CORS →
     # API key (before any body byte is read) → admission (503 when full) → body size and time → routes.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes, timeout=settings.body_timeout_seconds)
-    app.add_middleware(Admission, capacity=settings.analysis_threads + settings.max_waiting_requests,
-                       threads=settings.analysis_threads)
+    app.add_middleware(Admission, capacity=settings.analysis_threads + settings.max_waiting_requests)
     app.add_middleware(ApiKeyGate, keys=settings.accepted_api_keys, protect_metrics=settings.metrics_require_key)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],

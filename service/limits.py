@@ -3,8 +3,7 @@
 - ``BodySizeLimit``: 413 as soon as Content-Length or the streamed bytes pass the limit, 408 when the
   body does not arrive within ``body_timeout_seconds`` (a slow-body client cannot hold a connection).
 - ``Admission``: at most ``analysis_threads + max_waiting_requests`` analysis requests per worker;
-  the next one gets 503 with Retry-After at once, before its body is read, instead of queueing; while
-  requests wait, responses close their connection so clients spread over the workers again.
+  the next one gets 503 with Retry-After at once, before its body is read, instead of queueing.
 - ``run_analysis``: the analysis runs in a worker thread under the request deadline and is abandoned
   (cooperatively, at the pipeline's next checkpoint) when the client disconnects.
 """
@@ -121,19 +120,11 @@ class BodySizeLimit:
 
 
 class Admission:
-    """Bound the analysis requests a worker holds: beyond ``capacity`` answer 503 with Retry-After.
+    """Bound the analysis requests a worker holds: beyond ``capacity`` answer 503 with Retry-After."""
 
-    When requests are already waiting here for one of the ``threads`` analysis threads, the response
-    also ends its keep-alive connection (Envoy's overload action does the same): the worker processes
-    share one listening socket and the first to wake takes every new connection, so without this a
-    client's connections can all stay on one busy worker while the other idles. The client's next
-    connection goes to whichever worker accepts first, which is the one with time to do so.
-    """
-
-    def __init__(self, app: ASGIApp, capacity: int, threads: int, prefix: str = "/v1/analyses") -> None:
+    def __init__(self, app: ASGIApp, capacity: int, prefix: str = "/v1/analyses") -> None:
         self.app = app
         self.capacity = capacity
-        self.threads = threads
         self.prefix = prefix
         self.in_flight = 0
 
@@ -146,15 +137,9 @@ class Admission:
                                f"{self.in_flight} analyses are running or waiting; retry shortly",
                                [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())])
             return
-
-        async def send_rebalancing(message: Message) -> None:
-            if message["type"] == "http.response.start" and self.in_flight > self.threads:
-                message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
-            await send(message)
-
         self.in_flight += 1
         try:
-            await self.app(scope, receive, send_rebalancing)
+            await self.app(scope, receive, send)
         finally:
             self.in_flight -= 1
 
