@@ -90,9 +90,10 @@ class LexicalMatcher:
         per_sentence: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         mention: dict[str, float] = defaultdict(float)
         found = self._terms.hits(document, compiled.vocabulary)
+        lemma_texts = _spaced_lemma_texts(document)
         for index, sentence in enumerate(document.sentences):
             weight = self._headings.weight_of(document.section_of(sentence).id)
-            lemma_text = _hyphens_as_spaces(sentence.lemma_text)
+            lemma_text = lemma_texts[index]
             for hit in found.get(index, ()):
                 if hit.negated:
                     continue
@@ -121,6 +122,14 @@ class LexicalMatcher:
         for result in results:
             result.features[Feature.LEXICAL_SHARE] = result.score / total
         return results
+
+
+def _spaced_lemma_texts(document: Document) -> list[str]:
+    """Each sentence's lemma text as names are written: once per document, shared by every framework."""
+    texts = document.derived.get(_spaced_lemma_texts)
+    if texts is None:
+        texts = document.derived[_spaced_lemma_texts] = [_hyphens_as_spaces(s.lemma_text) for s in document.sentences]
+    return texts
 
 
 def _hyphens_as_spaces(lemma_text: str) -> str:

@@ -8,7 +8,7 @@ own, so they can be listed, disabled or replaced by name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
@@ -279,8 +279,12 @@ def phrase_lemma_text(phrase: str) -> str:
     A priority's name is then read exactly as the text naming it is: "hälso- och sjukvård" keeps the
     suspended "hälso-" as the document does, where lemmatising word by word would give "hälsa".
     """
-    words = (token.text for token in build_nlp().tokenizer(phrase))
-    return " " + " ".join(lemma(word) for word in words if any(ch.isalnum() for ch in word)) + " "
+    return _lemma_text((text, lemma(text)) for text in (token.text for token in build_nlp().tokenizer(phrase)))
+
+
+def _lemma_text(words: Iterable[tuple[str, str]]) -> str:
+    """" lemma lemma … " of the (text, lemma) pairs whose text holds a letter or digit: a sentence's or a name's."""
+    return " " + " ".join(lemma_ for text, lemma_ in words if any(ch.isalnum() for ch in text)) + " "
 
 
 def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -> list[Sentence]:
@@ -313,7 +317,7 @@ def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -
         paragraph = paragraphs.before(start - offset)
         all_keys = frozenset().union(*(t.keys for t in tokens))
         lemmas = frozenset(t.lemma for t in tokens) | frozenset(t.text.lower() for t in tokens)
-        lemma_text = " " + " ".join(t.lemma for t in tokens if any(ch.isalnum() for ch in t.text)) + " "
+        lemma_text = _lemma_text((t.text, t.lemma) for t in tokens)
         out.append(Sentence(body[start - offset : end - offset], start, end, tuple(tokens), section, paragraph,
                             all_keys, lemmas, lemma_text))
     return out
