@@ -328,9 +328,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     workers: Annotated[int | None, typer.Option(
-        help="Worker processes (each loads the models once); default: one per CPU", min=1)] = None,
+        help="Analysis processes (each loads the models once); default: one per CPU", min=1)] = None,
 ) -> None:
-    """Run the HTTP API and the officers' web page (uvicorn)."""
+    """Run the HTTP API and the officers' web page: one HTTP process feeding a pool of analysis processes."""
     for variable in BLAS_THREAD_VARIABLES:  # one analysis per CPU already: a second BLAS thread only contends
         os.environ.setdefault(variable, "1")
     import uvicorn
@@ -338,12 +338,13 @@ def serve(
     _load_corpus(_settings().corpus_dir)  # refuse to start on an invalid corpus, with the validator's message
     from analysis.cases_cli import _repository
 
-    _repository().store.close()  # refuse an unmigrated database with one line, before any worker starts
-    settings = _settings()
-    # A worker is replaced after worker_max_requests requests, so memory it accumulated is returned.
-    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers or cpu_count(),
-                log_level="warning", access_log=False, limit_max_requests=settings.worker_max_requests or None,
-                timeout_keep_alive=5)
+    _repository().store.close()  # refuse an unmigrated database with one line, before any process starts
+    from analysis.settings import get_settings
+
+    os.environ["POLICYALIGN_ANALYSIS_PROCESSES"] = str(workers or cpu_count())
+    get_settings.cache_clear()  # the app factory reads the settings afresh, with the processes set here
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, log_level="warning",
+                access_log=False, timeout_keep_alive=5)
 
 
 BLAS_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")

@@ -12,22 +12,32 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 from analysis.errors import ResourceLimitError
+
+
+class Cancellation(Protocol):
+    """A flag set when the work is abandoned: a ``threading.Event``, or one in memory shared with the
+    process that analyses (service/runners.py)."""
+
+    def set(self) -> None: ...
+
+    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True)
 class _Deadline:
     at: float
     seconds: float
-    cancelled: threading.Event
+    cancelled: Cancellation
 
 
 _current: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar("policyalign_deadline", default=None)
 
 
 @contextmanager
-def deadline(seconds: float, cancelled: threading.Event | None = None) -> Iterator[None]:
+def deadline(seconds: float, cancelled: Cancellation | None = None) -> Iterator[None]:
     token = _current.set(_Deadline(time.monotonic() + seconds, seconds, cancelled or threading.Event()))
     try:
         yield

@@ -24,7 +24,9 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=400_000, gt=0, description="Longest normalised text analyzed")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     max_batch_items: int = Field(default=32, gt=0)
-    analysis_threads: int = Field(default=2, gt=0, description="Analyses run at once per worker (CPU-bound)")
+    analysis_threads: int = Field(default=2, gt=0, description="Analyses run at once in the HTTP process's threads")
+    analysis_processes: int = Field(
+        default=0, ge=0, description="Analysis processes fed by the HTTP process (serve sets one per CPU); 0: threads")
     require_swedish: bool = True
     evidence_per_item: int = Field(default=3, ge=1, le=10)
     api_keys: list[str] = Field(
@@ -43,9 +45,10 @@ class Settings(BaseSettings):
     parse_seconds: float = Field(default=10.0, gt=0, description="Wall-clock deadline of one PDF/DOCX parse")
     request_deadline_seconds: float = Field(default=10.0, gt=0, description="Longest analysis of one HTTP request")
     body_timeout_seconds: float = Field(default=20.0, gt=0, description="Longest time to receive a request body")
-    max_waiting_requests: int = Field(default=8, ge=0, description="Analyses queued per worker before 503")
-    worker_rss_ceiling_mb: int = Field(default=1500, gt=0, description="Above it a worker is unready and recycled")
-    worker_max_requests: int = Field(default=20_000, ge=0, description="Requests before a worker is recycled; 0: never")
+    max_waiting_requests: int = Field(default=8, ge=0, description="Analyses waiting in line before 503")
+    worker_rss_ceiling_mb: int = Field(default=1500, gt=0, description="Above it (any analysing process) unready")
+    worker_max_requests: int = Field(default=20_000, ge=0,
+                                     description="Analyses per process before the processes are replaced; 0: never")
     metrics_require_key: bool = Field(default=False, description="Ask for the API key on /metrics too")
 
     @field_validator("api_keys")

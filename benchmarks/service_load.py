@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -50,31 +52,16 @@ def payloads() -> dict[str, list[str] | None]:
             "2 000-word application": [long_text]}
 
 
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def process_rss(pid: int) -> list[float]:
-    """RSS of the server process and of each of its children (the uvicorn workers), in MB."""
-    sizes = [rss_mb(pid)]
-    for child in Path("/proc").glob("[0-9]*"):
-        try:
-            if Path(child / "stat").read_text().split()[3] == str(pid):
-                sizes.append(rss_mb(int(child.name)))
-        except OSError:
-            continue
-    return sizes
-
-
 def describe_rss(pid: int) -> str:
-    sizes = process_rss(pid)
-    return f"{sum(sizes):.0f} MB (supervisor {sizes[0]:.0f}, workers {', '.join(f'{s:.0f}' for s in sizes[1:])})"
+    """RSS of the server and every process under it (uvicorn workers, or the analysis processes and the
+    forkserver they are forked from), in MB: the total, and the largest, which the per-worker limit is about."""
+    server = psutil.Process(pid)
+    sizes = []
+    for process in [server, *server.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            sizes.append(process.memory_info().rss / 2**20)
+    listed = ", ".join(f"{size:.0f}" for size in sizes)
+    return f"{sum(sizes):.0f} MB in all, largest process {max(sizes):.0f} MB (server first: {listed})"
 
 
 async def run(url: str, texts: list[str], concurrency: int, requests: int, seconds: float) -> tuple[list[float], float]:

@@ -11,13 +11,14 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from anyio import CapacityLimiter, to_thread
+from anyio import to_thread
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from analysis.corpus import cached_corpus
 from analysis.pipeline import Analyzer, software_version
 from analysis.settings import Settings, get_settings
 from service import docs, problems
@@ -25,6 +26,7 @@ from service.limits import Admission, BodySizeLimit
 from service.logs import configure_logging
 from service.metrics import Metrics, ObserveRequests
 from service.routes import analyses, cases, health, policies
+from service.runners import ProcessRunner, Runner, ThreadRunner
 from service.security import ApiKeyGate, SecurityHeaders
 
 WEB = Path(__file__).parent / "web"
@@ -52,35 +54,40 @@ def open_repository(settings: Settings):
 
 
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
+    """The app; with ``analyzer`` it analyses in its own threads, otherwise as the settings say."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    processes = 0 if analyzer is not None else settings.analysis_processes
+    concurrency = processes or settings.analysis_threads
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.analyzer = analyzer or Analyzer.create(settings)
-        await to_thread.run_sync(app.state.analyzer.warm_up)
+        if not hasattr(app.state, "runner"):
+            app.state.runner, app.state.corpus = _runner(settings, processes)
+        runner: Runner = app.state.runner
+        await runner.start()
         app.state.repository = await to_thread.run_sync(open_repository, settings)
         # Models, corpus and caches live as long as the process: move them out of the cyclic GC's
         # reach, or every full collection walks millions of objects and stalls a request for ~0.4 s.
         gc.collect()
         gc.freeze()
-        log.info("ready", extra={"corpus": app.state.analyzer.corpus.version})
+        log.info("ready", extra={"corpus": app.state.corpus.version, "analysis_processes": processes})
         yield
+        runner.close()
         app.state.repository.store.close()
 
     app = FastAPI(title="policyalign", version=software_version(), description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.metrics = Metrics()
-    app.state.limiter = CapacityLimiter(settings.analysis_threads)
     if analyzer is not None:
-        app.state.analyzer = analyzer
+        app.state.runner, app.state.corpus = ThreadRunner(analyzer, settings.analysis_threads), analyzer.corpus
     problems.install(app)
 
     # Added innermost first. Order of a request: request id → security headers → metrics → CORS →
     # API key (before any body byte is read) → admission (503 when full) → body size and time → routes.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes, timeout=settings.body_timeout_seconds)
-    app.add_middleware(Admission, capacity=settings.analysis_threads + settings.max_waiting_requests)
+    app.add_middleware(Admission, capacity=concurrency + settings.max_waiting_requests)
     app.add_middleware(ApiKeyGate, keys=settings.accepted_api_keys, protect_metrics=settings.metrics_require_key)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -102,3 +109,12 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         return FileResponse(WEB / "index.html")
 
     return app
+
+
+def _runner(settings: Settings, processes: int):
+    """Analysis processes fed by this one (the HTTP process then loads the corpus only), or threads here."""
+    if processes:
+        slots = 2 * (processes + settings.max_waiting_requests)  # abandoned analyses hold theirs until they stop
+        return ProcessRunner(settings, processes, slots), cached_corpus(str(settings.corpus_dir))
+    analyzer = Analyzer.create(settings)
+    return ThreadRunner(analyzer, settings.analysis_threads), analyzer.corpus

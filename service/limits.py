@@ -2,29 +2,27 @@
 
 - ``BodySizeLimit``: 413 as soon as Content-Length or the streamed bytes pass the limit, 408 when the
   body does not arrive within ``body_timeout_seconds`` (a slow-body client cannot hold a connection).
-- ``Admission``: at most ``analysis_threads + max_waiting_requests`` analysis requests per worker;
+- ``Admission``: at most the runner's concurrency + ``max_waiting_requests`` analysis requests at once;
   the next one gets 503 with Retry-After at once, before its body is read, instead of queueing.
-- ``run_analysis``: the analysis runs in a worker thread under the request deadline and is abandoned
-  (cooperatively, at the pipeline's next checkpoint) when the client disconnects.
+- ``run_analysis``: the analysis runs on the app's runner (service/runners.py) under the request deadline
+  and is abandoned (cooperatively, at the pipeline's next checkpoint) when the client disconnects.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import anyio
-from anyio import to_thread
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from analysis.deadline import deadline
+from analysis.deadline import Cancellation
 from analysis.errors import ResourceLimitError
 from service import problems
+from service.jobs import Job
 
 PROBLEM_MEDIA_TYPE = b"application/problem+json"
 RETRY_AFTER_SECONDS = 2
@@ -144,7 +142,7 @@ class Admission:
             self.in_flight -= 1
 
 
-async def _watch_disconnect(request: Request, cancelled: threading.Event) -> None:
+async def _watch_disconnect(request: Request, cancelled: Cancellation) -> None:
     while not cancelled.is_set():
         if await request.is_disconnected():
             cancelled.set()
@@ -152,26 +150,21 @@ async def _watch_disconnect(request: Request, cancelled: threading.Event) -> Non
         await anyio.sleep(0.2)
 
 
-async def run_analysis(request: Request, function: Callable[..., Any], *args: Any) -> Any:
-    """Run CPU-bound ``function`` in a worker thread under the request deadline; abandon it on disconnect.
+async def run_analysis(request: Request, job: Job[Any]) -> Any:
+    """Run ``job`` on the app's runner under the request deadline; abandon it on disconnect.
 
-    The answer comes at the deadline even if the thread is inside one long step; the thread itself
+    The answer comes at the deadline even if the analysis is inside one long step; the analysis itself
     stops at the pipeline's next checkpoint, so it does not hold the CPU for long after.
     """
     seconds = request.app.state.settings.request_deadline_seconds
-    cancelled = threading.Event()
-
-    def work() -> Any:
-        with deadline(seconds, cancelled):
-            return function(*args)
-
+    runner = request.app.state.runner
+    cancelled = runner.cancellation()
     outcome: dict[str, Any] = {}
     async with anyio.create_task_group() as group:
         group.start_soon(_watch_disconnect, request, cancelled)
         with anyio.move_on_after(seconds + 0.5) as scope:
             try:
-                outcome["result"] = await to_thread.run_sync(work, limiter=request.app.state.limiter,
-                                                             abandon_on_cancel=True)
+                outcome["result"] = await runner.run(job, seconds, cancelled)
             except Exception as error:  # re-raised below, outside the task group (no ExceptionGroup)
                 outcome["error"] = error
         cancelled.set()

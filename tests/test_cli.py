@@ -143,7 +143,7 @@ def test_evaluate_reads_an_inline_feedback_file_next_to_a_labelled_folder(tmp_pa
     assert "facts.share_percent" not in held_out["feedback"]["rates"]
 
 
-def test_serve_starts_one_worker_per_cpu_by_default(monkeypatch):
+def test_serve_starts_one_analysis_process_per_cpu_by_default(monkeypatch):
     import os
 
     import uvicorn
@@ -153,10 +153,11 @@ def test_serve_starts_one_worker_per_cpu_by_default(monkeypatch):
     monkeypatch.setattr(os, "environ", environment)  # serve sets thread variables: keep them out of the session
     monkeypatch.setattr(uvicorn, "run", lambda *args, **options: started.update(options))
     assert invoke("serve", "--port", "1").exit_code == 0
-    assert started["workers"] == len(os.sched_getaffinity(0))
-    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # workers inherit it: no BLAS threads contending
+    assert "workers" not in started  # one HTTP process; the analysis processes are its pool
+    assert os.environ["POLICYALIGN_ANALYSIS_PROCESSES"] == str(len(os.sched_getaffinity(0)))
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # analysis processes inherit it: no BLAS threads contending
     assert invoke("serve", "--port", "1", "--workers", "1").exit_code == 0
-    assert started["workers"] == 1
+    assert os.environ["POLICYALIGN_ANALYSIS_PROCESSES"] == "1"
 
 
 def test_the_text_report_shows_no_english_role_or_model_names():

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
 from analysis.errors import PolicyAlignError
-from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult
-from service.analyzing import analyze_counted, analyze_request, upload_name
+from service.analyzing import analyze_counted
+from service.jobs import BatchJob, Job, RequestJob, UploadJob, upload_name
 from service.limits import run_analysis
 from service.problems import PROBLEM_MEDIA_TYPE, Problem, ServiceProblem, problem_of
 from service.schemas import AnalysisRequest, BatchItem, BatchRequest, BatchResponse
@@ -36,8 +36,8 @@ def require_json(request: Request) -> None:
                              f"send 'Content-Type: application/json' (got {media_type[:100] or 'none'!r})")
 
 
-async def _respond(request: Request, function, *args) -> Response:
-    result = await analyze_counted(request, function, *args)
+async def _respond(request: Request, job: Job[AnalysisResult]) -> Response:
+    result = await analyze_counted(request, job)
     # The result is already a validated AnalysisResult: serialise it once instead of re-validating it.
     return Response(result.model_dump_json(), media_type="application/json")
 
@@ -45,7 +45,7 @@ async def _respond(request: Request, function, *args) -> Response:
 @router.post("/analyses", response_model=AnalysisResult, summary="Analyze a text or intake-form fields",
              dependencies=[Depends(require_json)])
 async def analyze(request: Request, body: AnalysisRequest) -> Response:
-    return await _respond(request, analyze_request, request.app.state.analyzer, body)
+    return await _respond(request, RequestJob(body))
 
 
 @router.post("/analyses/file", response_model=AnalysisResult, summary="Analyze an uploaded PDF, DOCX or TXT file")
@@ -56,13 +56,7 @@ async def analyze_file(
     include_text: bool = Form(default=False, description="Return the normalised text that offsets refer to"),
 ) -> Response:
     filename = upload_name(file.filename)
-    data = await file.read()
-    analyzer: Analyzer = request.app.state.analyzer
-
-    def work() -> AnalysisResult:
-        return analyzer.analyze(analyzer.read_upload(data, filename), region=region, include_text=include_text)
-
-    return await _respond(request, work)
+    return await _respond(request, UploadJob(await file.read(), filename, region, include_text))
 
 
 @router.post("/analyses/batch", response_model=BatchResponse, summary="Analyze several short texts in one call",
@@ -71,23 +65,18 @@ async def analyze_file(
                               "item carries its own status and problem"}})
 async def analyze_batch(request: Request, body: BatchRequest) -> Response:
     """200 when every item succeeded; 207 Multi-Status when any failed (each item says how)."""
-    analyzer: Analyzer = request.app.state.analyzer
-    limit = analyzer.settings.max_batch_items
+    limit = request.app.state.settings.max_batch_items
     if len(body.items) > limit:
         raise ServiceProblem(413, "too-many-items", f"the batch has {len(body.items)} items; the limit is {limit}")
-
-    def work() -> list[BatchItem]:
-        out = []
-        for index, item in enumerate(body.items):
-            try:
-                out.append(BatchItem(index=index, ref=item.ref, status="ok", result=analyze_request(analyzer, item)))
-            except PolicyAlignError as error:
-                out.append(BatchItem(index=index, ref=item.ref, status="error", error=problem_of(error, request)))
-        return out
-
-    items = await run_analysis(request, work)
-    for item in items:
-        request.app.state.metrics.record_analysis(item.result)
+    outcomes = await run_analysis(request, BatchJob(tuple(body.items)))
+    items = []
+    for index, (item, outcome) in enumerate(zip(body.items, outcomes, strict=True)):
+        if isinstance(outcome, PolicyAlignError):
+            items.append(BatchItem(index=index, ref=item.ref, status="error", error=problem_of(outcome, request)))
+            request.app.state.metrics.record_analysis(None)
+        else:
+            items.append(BatchItem(index=index, ref=item.ref, status="ok", result=outcome))
+            request.app.state.metrics.record_analysis(outcome)
     status = 200 if all(item.status == "ok" for item in items) else 207
     return Response(BatchResponse(results=items).model_dump_json(), status_code=status,
                     media_type="application/json")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +18,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from analysis.compare import Comparison, compare
-from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult
 from analysis.store.errors import CaseNotFoundError
 from analysis.store.repository import CaseFilter, CaseStatus, Repository
@@ -35,7 +35,8 @@ from service.case_schemas import (
     StoredAnalysis,
 )
 from service.problems import PROBLEM_MEDIA_TYPE, Problem
-from service.analyzing import analyze_counted, analyze_request, upload_name
+from service.analyzing import analyze_counted
+from service.jobs import Job, RequestJob, UploadJob, upload_name
 from service.schemas import AnalysisRequest
 from service.security import require_api_key
 
@@ -106,7 +107,7 @@ async def list_cases(repo: Repo, dnr: DnrQuery = None, region: RegionQuery = Non
 @router.post("/cases", response_model=CaseOut, status_code=201, summary="Create a case")
 async def create_case(body: CaseIn, repo: Repo, user: User, request: Request) -> CaseOut:
     if body.region is not None:
-        request.app.state.analyzer.corpus.region(body.region)  # unknown-region → 422
+        request.app.state.corpus.region(body.region)  # unknown-region → 422
     case = await _db(repo.create_case, title=body.title, dnr=body.dnr, applicant=body.applicant, region=body.region,
                      created_by=user)
     return CaseOut.of(case)
@@ -123,10 +124,11 @@ async def patch_case(case_id: CaseId, body: CasePatch, repo: Repo) -> CaseOut:
     return CaseOut.of(await _db(repo.set_status, case_id, body.status))
 
 
-async def _store(request: Request, repo: Repository, case_id: int, user: str, work,
-                 input_name: str | None) -> Response:
-    case, _ = await _db(repo.get_case, case_id)  # 404 before spending CPU on the analysis
-    result = await analyze_counted(request, work, case.region)
+async def _store(request: Request, repo: Repository, case_id: int, user: str,
+                 job: Callable[[str | None], Job[AnalysisResult]], input_name: str | None) -> Response:
+    """The job is made from the case's region, so a 404 comes before any CPU is spent on the analysis."""
+    case, _ = await _db(repo.get_case, case_id)
+    result = await analyze_counted(request, job(case.region))
     analysis = await _db(repo.add_analysis, case_id, result, text=result.document.text or "", created_by=user,
                          input_name=input_name)
     body = StoredAnalysis.of(analysis).model_dump_json()
@@ -143,13 +145,9 @@ def _with_text(body: AnalysisRequest, case_region: str | None) -> AnalysisReques
 @router.post("/cases/{case_id}/analyses", response_model=StoredAnalysis, status_code=201,
              summary="Analyze a text or form fields and store it in the case")
 async def add_analysis(case_id: CaseId, body: AnalysisRequest, request: Request, repo: Repo, user: User) -> Response:
-    analyzer: Analyzer = request.app.state.analyzer
     name = body.title if body.fields is not None else None
-
-    def work(case_region: str | None) -> AnalysisResult:
-        return analyze_request(analyzer, _with_text(body, case_region))
-
-    return await _store(request, repo, case_id, user, work, name)
+    return await _store(request, repo, case_id, user, lambda case_region: RequestJob(_with_text(body, case_region)),
+                        name)
 
 
 @router.post("/cases/{case_id}/analyses/file", response_model=StoredAnalysis, status_code=201,
@@ -160,12 +158,9 @@ async def add_analysis_file(case_id: CaseId, request: Request, repo: Repo, user:
                                                                "case's region")] = None) -> Response:
     filename = upload_name(file.filename)
     data = await file.read()
-    analyzer: Analyzer = request.app.state.analyzer
-
-    def work(case_region: str | None) -> AnalysisResult:
-        return analyzer.analyze(analyzer.read_upload(data, filename), region=region or case_region, include_text=True)
-
-    return await _store(request, repo, case_id, user, work, filename)
+    return await _store(request, repo, case_id, user,
+                        lambda case_region: UploadJob(data, filename, region or case_region, include_text=True),
+                        filename)
 
 
 @router.get("/cases/{case_id}/compare", response_model=Comparison, summary="What changed between two analyses")

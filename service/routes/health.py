@@ -20,25 +20,19 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def worker_rss_mb() -> float:
-    import psutil
-
-    return psutil.Process().memory_info().rss / 2**20
-
-
 @router.get("/readyz", response_model=Ready,
-            summary="Corpus and models are loaded and the worker is under its memory ceiling",
+            summary="Corpus and models are loaded and every analysing process is under its memory ceiling",
             responses={503: {"model": Problem, "content": {"application/problem+json": {}},
-                             "description": "The worker holds more memory than its ceiling"}})
+                             "description": "An analysing process holds more memory than its ceiling"}})
 async def readyz(request: Request) -> Ready:
-    analyzer = request.app.state.analyzer
+    runner = request.app.state.runner
     ceiling = request.app.state.settings.worker_rss_ceiling_mb
-    if (rss := worker_rss_mb()) > ceiling:
+    if runner.rss_mb() > ceiling:
         gc.collect()
-        if (rss := worker_rss_mb()) > ceiling:
+        if (rss := runner.rss_mb()) > ceiling:
             raise NotReadyError(f"the worker holds {rss:.0f} MB, over its ceiling of {ceiling} MB") from None
-    return Ready(status="ready", corpus=analyzer.corpus.version, software=software_version(),
-                 models=analyzer.versions(analyzer.corpus.manifest.default_region).models)
+    return Ready(status="ready", corpus=request.app.state.corpus.version, software=software_version(),
+                 models=runner.model_versions())
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

@@ -31,7 +31,7 @@ def framework_out(framework: Framework) -> FrameworkOut:
 
 @router.get("/policies", response_model=PoliciesOut, summary="All frameworks, regions and perspectives")
 async def policies(request: Request) -> PoliciesOut:
-    corpus = request.app.state.analyzer.corpus
+    corpus = request.app.state.corpus
     return PoliciesOut(
         corpus=corpus.version, default_region=corpus.manifest.default_region,
         regions=[RegionOut(id=r.id, name=r.name, status=r.status, frameworks=r.frameworks)
@@ -44,11 +44,11 @@ async def policies(request: Request) -> PoliciesOut:
 
 @router.get("/policies/{framework_id}", response_model=FrameworkOut, summary="One framework and its items")
 async def policy(request: Request, framework_id: str) -> FrameworkOut:
-    return framework_out(request.app.state.analyzer.corpus.framework(framework_id))
+    return framework_out(request.app.state.corpus.framework(framework_id))
 
 
 @router.get("/labels", response_model=Labels, summary="Swedish labels for statuses, kinds, roles, sections, problems")
 async def swedish_labels(request: Request) -> Labels:
     """The one label table (analysis/data/labels-sv.yaml) plus section names from the corpus."""
-    headings = request.app.state.analyzer.corpus.headings
+    headings = request.app.state.corpus.headings
     return Labels(groups=labels(), sections={entry.id: entry.name for entry in headings.sections})
