@@ -113,8 +113,17 @@ class SupervisedMatcher:
     def score(self, document: Document, framework: Framework) -> list[ItemScore]:
         model = self.model.frameworks.get(framework.id)
         probabilities = model.probabilities(document_lemmas(document)) if model else {}
-        return [ItemScore(item.id, probabilities.get(item.id, 0.0), [], self.name,
-                          {Feature.SUPERVISED: probabilities.get(item.id, 0.0)}) for item in framework.items]
+        return [ItemScore(item.id, p, [], self.name, {Feature.SUPERVISED: p})
+                for item in framework.items for p in [unfitted_default(probabilities, item.id)]]
+
+
+def unfitted_default(probabilities: dict[str, float], item_id: str) -> float:
+    """The model's probability for an item; for an item added to the corpus after the fit (no class of its own)
+    the mean probability of a class, 1/classes, so the other matchers decide it rather than a 0 that
+    reads as "certainly not"; 0 when the framework has no model."""
+    if item_id in probabilities:
+        return probabilities[item_id]
+    return 1.0 / len(probabilities) if probabilities else 0.0
 
 
 def fit_supervised(frameworks: Sequence[Framework], labelled: Sequence[tuple[list[str], dict[str, str]]],
