@@ -228,7 +228,7 @@ def fit_models(analyzer: Analyzer, train: Sequence[Prepared], frameworks: list[F
     The calibrator sees the supervised feature in-sample on its training texts, which makes it trust
     that feature more than a stacked estimate would; held-out figures were higher this way.
     """
-    gold = [(p.lemmas, {fw.id: gold_items(p.labelled.labels, fw)[0] for fw in frameworks
+    gold = [(p.lemmas, {fw.id: gold_items(p.labelled.labels, fw) for fw in frameworks
                         if labelled_for(p.labelled.labels, fw) and gold_items(p.labelled.labels, fw)})
             for p in train]
     supervised = fit_supervised(analyzer.corpus.frameworks, gold, meta=meta)
