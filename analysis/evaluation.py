@@ -32,7 +32,7 @@ from analysis.ingest import SourceText
 from analysis.matching.calibration import Calibrator, fit_calibrator
 from analysis.matching.ranking import Ranked, rank
 from analysis.matching.features import Feature, Features, merged
-from analysis.matching.supervised import SupervisedModel, document_lemmas, fit_supervised
+from analysis.matching.supervised import SupervisedModel, document_lemmas, fit_supervised, unfitted_default
 from analysis.pipeline import Analyzer
 from analysis.result import AnalysisResult, Facts, PerspectiveOut, PerspectiveStatus
 
@@ -218,7 +218,7 @@ def supervise(prepared: Sequence[Prepared], model: SupervisedModel) -> None:
             framework_model = model.frameworks.get(framework_id)
             probabilities = framework_model.probabilities(p.lemmas) if framework_model else {}
             for item_id, features in items.items():
-                features[Feature.SUPERVISED] = probabilities.get(item_id, 0.0)
+                features[Feature.SUPERVISED] = unfitted_default(probabilities, item_id)
 
 
 def fit_models(analyzer: Analyzer, train: Sequence[Prepared], frameworks: list[Framework],
@@ -228,7 +228,7 @@ def fit_models(analyzer: Analyzer, train: Sequence[Prepared], frameworks: list[F
     The calibrator sees the supervised feature in-sample on its training texts, which makes it trust
     that feature more than a stacked estimate would; held-out figures were higher this way.
     """
-    gold = [(p.lemmas, {fw.id: gold_items(p.labelled.labels, fw)[0] for fw in frameworks
+    gold = [(p.lemmas, {fw.id: gold_items(p.labelled.labels, fw) for fw in frameworks
                         if labelled_for(p.labelled.labels, fw) and gold_items(p.labelled.labels, fw)})
             for p in train]
     supervised = fit_supervised(analyzer.corpus.frameworks, gold, meta=meta)

@@ -1,8 +1,9 @@
 """Supervised matcher: logistic regression on the document's lemma TF-IDF, one model per framework.
 
-Fitted with scikit-learn on the labelled texts (their primary item) plus the
-corpus's own item texts (name, description, orientations, examples), so a new
-framework with no labelled texts still gets a model from its corpus entry.
+Fitted with scikit-learn on the labelled texts (their primary item, and any
+secondary item at SECONDARY_WEIGHT) plus the corpus's own item texts (name,
+description, orientations, examples), so a new framework with no labelled
+texts still gets a model from its corpus entry.
 Stored as JSON (vocabulary, idf, coefficients): no pickles, no scikit-learn at
 run time. Its probability is one more feature for the calibrator.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import ClassVar
@@ -29,6 +30,7 @@ from analysis.nlp import phrase_lemmas
 MAX_TERMS = 3000
 MIN_DOCUMENTS = 2
 C = 3.0
+SECONDARY_WEIGHT = 0.25  # a text's secondary item (realdev's and devset2's second id) counts a quarter of its primary
 MODEL_FILE = "supervised-matcher/model.json"
 
 
@@ -113,30 +115,49 @@ class SupervisedMatcher:
     def score(self, document: Document, framework: Framework) -> list[ItemScore]:
         model = self.model.frameworks.get(framework.id)
         probabilities = model.probabilities(document_lemmas(document)) if model else {}
-        return [ItemScore(item.id, probabilities.get(item.id, 0.0), [], self.name,
-                          {Feature.SUPERVISED: probabilities.get(item.id, 0.0)}) for item in framework.items]
+        return [ItemScore(item.id, p, [], self.name, {Feature.SUPERVISED: p})
+                for item in framework.items for p in [unfitted_default(probabilities, item.id)]]
 
 
-def fit_supervised(frameworks: Sequence[Framework], labelled: Sequence[tuple[list[str], dict[str, str]]],
+def unfitted_default(probabilities: dict[str, float], item_id: str) -> float:
+    """The model's probability for an item; for an item added to the corpus after the fit (no class of its own)
+    the mean probability of a class, 1/classes, so the other matchers decide it rather than a 0 that
+    reads as "certainly not"; 0 when the framework has no model."""
+    if item_id in probabilities:
+        return probabilities[item_id]
+    return 1.0 / len(probabilities) if probabilities else 0.0
+
+
+def fit_supervised(frameworks: Sequence[Framework], labelled: Sequence[tuple[list[str], Mapping[str, Sequence[str]]]],
                    meta: dict | None = None) -> SupervisedModel:
-    """Fit one model per framework on (document lemmas, {framework id: primary item}) plus the corpus texts."""
+    """Fit one model per framework on (document lemmas, {framework id: gold items, primary first}) plus the
+    corpus texts. The primary item is a sample of weight 1, each further item the same text at
+    SECONDARY_WEIGHT, so a text that serves two areas teaches both."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     models = {}
     for framework in frameworks:
-        docs = [lemmas for lemmas, gold in labelled if gold.get(framework.id)]
-        targets = [gold[framework.id] for _, gold in labelled if gold.get(framework.id)]
+        docs: list[list[str]] = []
+        targets: list[str] = []
+        weights: list[float] = []
+        for lemmas, gold in labelled:
+            items = gold.get(framework.id) or []
+            for rank, item_id in enumerate([items] if isinstance(items, str) else items):  # one id or a list
+                docs.append(lemmas)
+                targets.append(item_id)
+                weights.append(1.0 if rank == 0 else SECONDARY_WEIGHT)
         for item in framework.items:
             for words in item_documents(item):
                 docs.append(words)
                 targets.append(item.id)
+                weights.append(1.0)
         if len(set(targets)) < 2:
             continue
         vectoriser = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True, min_df=MIN_DOCUMENTS,
                                      max_features=MAX_TERMS)
         matrix = vectoriser.fit_transform(docs)
-        classifier = LogisticRegression(C=C, max_iter=3000).fit(matrix, targets)
+        classifier = LogisticRegression(C=C, max_iter=3000).fit(matrix, targets, sample_weight=weights)
         vocabulary = {term: int(index) for term, index in vectoriser.vocabulary_.items()}
         models[framework.id] = FrameworkModel(
             terms=vocabulary, idf=[round(float(v), 5) for v in vectoriser.idf_],
