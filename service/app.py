@@ -58,14 +58,13 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     processes = 0 if analyzer is not None else settings.analysis_processes
-    concurrency = processes or settings.analysis_threads
+    runner: Runner = ProcessRunner(settings, processes) if processes else ThreadRunner(settings, analyzer)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if not hasattr(app.state, "runner"):
-            app.state.runner, app.state.corpus = _runner(settings, processes)
-        runner: Runner = app.state.runner
         await runner.start()
+        # The HTTP process reads the corpus for its own routes; Analyzer.create loads this same cached object.
+        app.state.corpus = analyzer.corpus if analyzer is not None else cached_corpus(str(settings.corpus_dir))
         app.state.repository = await to_thread.run_sync(open_repository, settings)
         # Models, corpus and caches live as long as the process: move them out of the cyclic GC's
         # reach, or every full collection walks millions of objects and stalls a request for ~0.4 s.
@@ -80,14 +79,13 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.metrics = Metrics()
-    if analyzer is not None:
-        app.state.runner, app.state.corpus = ThreadRunner(analyzer, settings.analysis_threads), analyzer.corpus
+    app.state.runner = runner
     problems.install(app)
 
     # Added innermost first. Order of a request: request id → security headers → metrics → CORS →
     # API key (before any body byte is read) → admission (503 when full) → body size and time → routes.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes, timeout=settings.body_timeout_seconds)
-    app.add_middleware(Admission, capacity=concurrency + settings.max_waiting_requests)
+    app.add_middleware(Admission, capacity=runner.concurrency + settings.max_waiting_requests)
     app.add_middleware(ApiKeyGate, keys=settings.accepted_api_keys, protect_metrics=settings.metrics_require_key)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -110,11 +108,3 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
 
     return app
 
-
-def _runner(settings: Settings, processes: int):
-    """Analysis processes fed by this one (the HTTP process then loads the corpus only), or threads here."""
-    if processes:
-        slots = 2 * (processes + settings.max_waiting_requests)  # abandoned analyses hold theirs until they stop
-        return ProcessRunner(settings, processes, slots), cached_corpus(str(settings.corpus_dir))
-    analyzer = Analyzer.create(settings)
-    return ThreadRunner(analyzer, settings.analysis_threads), analyzer.corpus

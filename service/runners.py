@@ -68,14 +68,24 @@ class Runner(ABC):
 
 
 class ThreadRunner(Runner):
-    """Analyses in this process's threads, with the analyzer it was given (tests, one-process setups)."""
+    """Analyses in ``analysis_threads`` threads of this process, with the analyzer it was given (tests) or
+    one it loads at start."""
 
-    def __init__(self, analyzer: Analyzer, threads: int) -> None:
-        self.analyzer = analyzer
-        self.concurrency = threads
-        self.limiter = CapacityLimiter(threads)
+    def __init__(self, settings: Settings, analyzer: Analyzer | None = None) -> None:
+        self.settings = settings
+        self._analyzer = analyzer
+        self.concurrency = settings.analysis_threads
+        self.limiter = CapacityLimiter(self.concurrency)
+
+    @property
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            raise RuntimeError("ThreadRunner.start() was not awaited")
+        return self._analyzer
 
     async def start(self) -> None:
+        if self._analyzer is None:
+            self._analyzer = await to_thread.run_sync(Analyzer.create, self.settings)
         await to_thread.run_sync(self.analyzer.warm_up)
 
     def close(self) -> None:
@@ -112,9 +122,10 @@ class _SharedFlag:
 class ProcessRunner(Runner):
     """Analyses in ``processes`` processes fed from one queue (see the module docstring)."""
 
-    def __init__(self, settings: Settings, processes: int, slots: int) -> None:
+    def __init__(self, settings: Settings, processes: int) -> None:
         self.settings = settings
         self.concurrency = processes
+        slots = 2 * (processes + settings.max_waiting_requests)  # abandoned analyses hold theirs until they stop
         self._context = multiprocessing.get_context("forkserver")
         # Forked from a server that imported the pipeline once: workers start faster and share those pages.
         self._context.set_forkserver_preload(["service.runners"])

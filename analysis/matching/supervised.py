@@ -142,8 +142,7 @@ def fit_supervised(frameworks: Sequence[Framework], labelled: Sequence[tuple[lis
         targets: list[str] = []
         weights: list[float] = []
         for lemmas, gold in labelled:
-            items = gold.get(framework.id) or []
-            for rank, item_id in enumerate([items] if isinstance(items, str) else items):  # one id or a list
+            for rank, item_id in enumerate(gold.get(framework.id) or ()):
                 docs.append(lemmas)
                 targets.append(item_id)
                 weights.append(1.0 if rank == 0 else SECONDARY_WEIGHT)

@@ -142,7 +142,7 @@ def test_processes_are_recycled_after_their_quota(tmp_path):
 
 
 def test_a_process_runner_must_be_started():
-    runner = ProcessRunner(Settings(), 1, 2)
+    runner = ProcessRunner(Settings(), 1)
     with pytest.raises(RuntimeError, match="start"):
         asyncio.run(runner.run(Pid(), 1, runner.cancellation()))
 
