@@ -64,6 +64,19 @@ def describe_rss(pid: int) -> str:
     return f"{sum(sizes):.0f} MB in all, largest process {max(sizes):.0f} MB (server first: {listed})"
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) so far of the server process and of every process under it."""
+    server = psutil.Process(pid)
+
+    def used(process: psutil.Process) -> float:
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            return times.user + times.system
+        return 0.0
+
+    return used(server), sum(used(child) for child in server.children(recursive=True))
+
+
 async def run(url: str, texts: list[str], concurrency: int, requests: int, seconds: float) -> tuple[list[float], float]:
     latencies: list[float] = []
     issued = 0
@@ -97,8 +110,8 @@ end
 """
 
 
-def run_wrk(url: str, texts: list[str], concurrency: int, seconds: float) -> tuple[float, float, float, float]:
-    """(p50, p90, p99 in ms, requests/s) from wrk --latency."""
+def run_wrk(url: str, texts: list[str], concurrency: int, seconds: float) -> tuple[float, float, float, float, int]:
+    """(p50, p90, p99 in ms, requests/s, requests) from wrk --latency."""
     import json
     import re
     import tempfile
@@ -116,7 +129,8 @@ def run_wrk(url: str, texts: list[str], concurrency: int, seconds: float) -> tup
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    return ms("50%"), ms("90%"), ms("99%"), rate
+    count = int(re.search(r"(\d+) requests in", output).group(1))
+    return ms("50%"), ms("90%"), ms("99%"), rate, count
 
 
 def main() -> None:
@@ -151,7 +165,8 @@ def main() -> None:
         print(f"server ready: {args.workers} worker(s), embedder {args.embedder}, RSS {describe_rss(server.pid)}")
         use_wrk = shutil.which("wrk") is not None and not args.httpx
         print(f"load generator: {'wrk' if use_wrk else 'httpx (asyncio)'}")
-        print(f"{'payload':<24}{'clients':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'req/s':>9}")
+        print(f"{'payload':<24}{'clients':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'req/s':>9}"
+              f"{'CPU ms/request: HTTP process':>30}{'analysis':>10}")
         asyncio.run(run(url, [FIELD], 4, 20, 10))  # the first requests of each worker
         chosen = {SHORT[short] for short in args.payloads}
         for run_number, (name, fixed) in enumerate(payloads().items()):
@@ -163,13 +178,18 @@ def main() -> None:
                 texts = fixed or distinct_documents(max(400, int(200 * args.seconds)), seed=seed)
                 if fixed:
                     asyncio.run(run(url, texts, 4, 20, 10))  # the warm case is warm
+                http_before, analysis_before = cpu_seconds(server.pid)
                 if use_wrk:
-                    p50, p90, p99, rate = run_wrk(url, texts, concurrency, args.seconds)
+                    p50, p90, p99, rate, count = run_wrk(url, texts, concurrency, args.seconds)
                 else:
                     latencies, elapsed = asyncio.run(run(url, texts, concurrency, args.requests, args.seconds))
                     q = statistics.quantiles([1000 * x for x in latencies], n=100)
-                    p50, p90, p99, rate = q[49], q[89], q[98], len(latencies) / elapsed
-                print(f"{name:<24}{concurrency:>8}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}{rate:>9.1f}")
+                    p50, p90, p99, rate, count = q[49], q[89], q[98], len(latencies) / elapsed, len(latencies)
+                http_after, analysis_after = cpu_seconds(server.pid)
+                http_ms = 1000 * (http_after - http_before) / max(count, 1)
+                analysis_ms = 1000 * (analysis_after - analysis_before) / max(count, 1)
+                print(f"{name:<24}{concurrency:>8}{p50:>9.1f}{p90:>9.1f}{p99:>9.1f}{rate:>9.1f}{http_ms:>30.1f}"
+                      f"{analysis_ms:>10.1f}")
         print(f"server RSS after the run: {describe_rss(server.pid)}")
     finally:
         server.terminate()

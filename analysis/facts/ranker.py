@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +29,19 @@ class FactModel:
     coefficients: list[float]
     intercept: float
     threshold: float = DEFAULT_THRESHOLD
+    # name → (position, weight), made on first use: a candidate sets a handful of ~170 features
+    _weights: dict[str, tuple[int, float]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def probability(self, features: dict[str, float]) -> float:
-        weighted = zip(self.features, self.coefficients, strict=True)
-        z = self.intercept + sum(w * features.get(name, 0.0) for name, w in weighted)
+        """The logistic of the weighted features; only the candidate's non-zero features are visited, in the
+        model's order, so the sum is the same float as over all of them."""
+        if self._weights is None:
+            self._weights = {name: (position, w) for position, (name, w)
+                             in enumerate(zip(self.features, self.coefficients, strict=True))}
+        weights = self._weights
+        terms = sorted((entry[0], entry[1] * value) for name, value in features.items()
+                       if value and (entry := weights.get(name)) is not None)
+        z = self.intercept + sum(term for _, term in terms)
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
@@ -63,7 +72,8 @@ class FactRanker:
                     "refit it with 'policyalign models calibrate'")
 
     def save(self, path: Path) -> None:
-        write_json(path, {"models": {k: vars(m) for k, m in self.models.items()}, "meta": self.meta}, indent=1)
+        write_json(path, {"models": {k: {f.name: getattr(m, f.name) for f in fields(m) if f.init}
+                                      for k, m in self.models.items()}, "meta": self.meta}, indent=1)
 
     @classmethod
     def load(cls, path: Path) -> FactRanker:

@@ -9,6 +9,7 @@ strongest lexical evidence there is.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -110,10 +111,13 @@ class LexicalMatcher:
         for item in framework.items:
             raw = sum(compiled.idf[term] * math.log1p(total) for term, total in per_term[item.id].items())
             raw += NAME_MENTION_WEIGHT * mention[item.id]
+            # Only the best sentences become Evidence (a validated model): ranked as top_evidence ranks them.
+            best = heapq.nsmallest(self._evidence_limit, ((-round(s, 4), document.sentences[i].start, i)
+                                                          for i, s in per_sentence[item.id].items()))
             evidence = [
                 Evidence(text=document.sentences[i].text, start=document.sentences[i].start,
-                         end=document.sentences[i].end, score=round(s, 4), source=self.name)
-                for i, s in per_sentence[item.id].items()
+                         end=document.sentences[i].end, score=-score, source=self.name)
+                for score, _, i in best
             ]
             results.append(ItemScore(item.id, raw, top_evidence(evidence, self._evidence_limit), self.name,
                                      {Feature.LEXICAL_LOG: math.log1p(raw),

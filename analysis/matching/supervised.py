@@ -40,7 +40,12 @@ def content_lemmas(lemmas: Sequence[str]) -> list[str]:
 
 
 def document_lemmas(document: Document) -> list[str]:
-    return content_lemmas([word for sentence in document.sentences for word in sentence.lemma_text.split()])
+    """The document's content lemmas, made once and shared by every framework's model."""
+    lemmas = document.derived.get(document_lemmas)
+    if lemmas is None:
+        lemmas = document.derived[document_lemmas] = content_lemmas(
+            [word for sentence in document.sentences for word in sentence.lemma_text.split()])
+    return lemmas
 
 
 def item_documents(item: PolicyItem) -> list[list[str]]:
