@@ -1,4 +1,5 @@
-"""Swedish language data (analysis/data/language-sv.yaml): abbreviations, coordinators, suspension words.
+"""Swedish language data (analysis/data/language-sv.yaml): abbreviations, coordinators, suspension words,
+the function words that mark a text as Swedish.
 
 Light to import (PyYAML only): the normaliser reads it in parsing children that never load spaCy.
 """
@@ -37,6 +38,23 @@ def swedish() -> SwedishWords:
     data = _data()
     return SwedishWords(*(frozenset(str(word) for word in data[key]) for key in (
         "abbreviations", "sentence_final_abbreviations", "coordinators", "suspension_followers")))
+
+
+@dataclass(frozen=True)
+class SwedishMarkers:
+    """Words only Swedish has, and how many of them make a text certainly Swedish (see the data file)."""
+
+    words: frozenset[str]
+    min_share: float
+    min_words: int
+    foreign_letters: str
+
+
+@cache
+def swedish_markers() -> SwedishMarkers:
+    data = _data()["swedish_markers"]
+    return SwedishMarkers(frozenset(str(w) for w in data["words"]), float(data["min_share"]), int(data["min_words"]),
+                          str(data["foreign_letters"]))
 
 
 def abbreviations() -> list[str]:

@@ -36,6 +36,7 @@ ABBREVIATIONS = abbreviations()
 _ABBREVIATIONS = frozenset(ABBREVIATIONS)
 _SENTENCE_FINAL_ABBREVIATIONS = swedish().sentence_final_abbreviations
 _TERMINAL = {".", "!", "?", "…", "!?"}
+_ENDINGS = {".", "!", "?", "…"}  # the last character of every terminal token (and of "etc.")
 _SUSPENDED = re.compile(r"^[^\W\d_]+-$")
 _CONJUNCTIONS = swedish().coordinators
 
@@ -83,7 +84,13 @@ def sv_sentences(doc: Doc) -> Doc:
     doc for a parse each time, which made sentence setting quadratic in the text's length.
     """
     table = _table(doc)
-    table.starts = [_starts_sentence(table.texts, table.spaces, index) for index in range(len(table.texts))]
+    texts, spaces = table.texts, table.spaces
+    table.starts = starts_ = [True] + [False] * (len(texts) - 1) if texts else []
+    for index in range(1, len(texts)):
+        # Only after whitespace, after a token ending as a sentence can, or at a bullet can a sentence start:
+        # the full test runs there, not at every word.
+        if spaces[index - 1] or texts[index - 1][-1:] in _ENDINGS or len(texts[index]) <= 2:
+            starts_[index] = _starts_sentence(texts, spaces, index)
     if table.starts:
         starts = numpy.array([1 if start else -1 for start in table.starts], dtype=numpy.int64)
         # spaCy's own encoding of -1; one attribute takes a 1-d array, though the stub says 2-d only.
@@ -284,7 +291,12 @@ def phrase_lemma_text(phrase: str) -> str:
 
 def _lemma_text(words: Iterable[tuple[str, str]]) -> str:
     """" lemma lemma … " of the (text, lemma) pairs whose text holds a letter or digit: a sentence's or a name's."""
-    return " " + " ".join(lemma_ for text, lemma_ in words if any(ch.isalnum() for ch in text)) + " "
+    return " " + " ".join(lemma_ for text, lemma_ in words if _has_alnum(text)) + " "
+
+
+def _has_alnum(text: str) -> bool:
+    """A letter or digit anywhere in ``text``; most tokens are words, which ``isalnum`` answers at once."""
+    return text.isalnum() or any(ch.isalnum() for ch in text)
 
 
 def sentences_of(doc: Doc, offset: int, section: int, body: str | None = None) -> list[Sentence]:
