@@ -26,6 +26,37 @@ class Job(Protocol[T_co]):
     def __call__(self, analyzer: Analyzer) -> T_co: ...
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What the metrics count of one analysis: the rules of its findings, each perspective's status."""
+
+    rules: tuple[str, ...]
+    statuses: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, result: AnalysisResult) -> Counts:
+        return cls(tuple(f.rule for f in result.findings), tuple((p.id, p.status) for p in result.perspectives))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An analysis as a route sends it: the JSON body, made where the analysis ran, and its counts.
+
+    The result model does not travel back from an analysis process: pickling it there and rebuilding it
+    here cost about 1 ms a request, its JSON 0.1 ms. A route that keeps the model (the case store) parses it.
+    """
+
+    body: bytes
+    counts: Counts
+
+    @classmethod
+    def of(cls, result: AnalysisResult) -> Answer:
+        return cls(result.model_dump_json().encode(), Counts.of(result))
+
+    def result(self) -> AnalysisResult:
+        return AnalysisResult.model_validate_json(self.body)
+
+
 def analyze_request(analyzer: Analyzer, body: AnalysisRequest) -> AnalysisResult:
     """Text or intake-form fields to a result."""
     limit = analyzer.settings.max_text_chars
@@ -44,8 +75,8 @@ class RequestJob:
 
     body: AnalysisRequest
 
-    def __call__(self, analyzer: Analyzer) -> AnalysisResult:
-        return analyze_request(analyzer, self.body)
+    def __call__(self, analyzer: Analyzer) -> Answer:
+        return Answer.of(analyze_request(analyzer, self.body))
 
 
 @dataclass(frozen=True)
@@ -57,9 +88,9 @@ class UploadJob:
     region: str | None
     include_text: bool
 
-    def __call__(self, analyzer: Analyzer) -> AnalysisResult:
+    def __call__(self, analyzer: Analyzer) -> Answer:
         source = analyzer.read_upload(self.data, self.filename)
-        return analyzer.analyze(source, region=self.region, include_text=self.include_text)
+        return Answer.of(analyzer.analyze(source, region=self.region, include_text=self.include_text))
 
 
 @dataclass(frozen=True)

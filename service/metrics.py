@@ -7,7 +7,7 @@ import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from analysis.result import AnalysisResult
+from service.jobs import Counts
 
 log = logging.getLogger("policyalign.service")
 
@@ -31,14 +31,14 @@ class Metrics:
         self.perspectives = Counter("policyalign_perspective_statuses", "Perspective statuses reported",
                                     ["perspective", "status"], registry=self.registry)
 
-    def record_analysis(self, result: AnalysisResult | None) -> None:
-        """One analysis's outcome: ok or error, and the findings and perspective statuses it reported."""
-        self.analyses.labels("ok" if result else "error").inc()
-        if result:
-            for finding in result.findings:
-                self.findings.labels(finding.rule).inc()
-            for perspective in result.perspectives:
-                self.perspectives.labels(perspective.id, perspective.status).inc()
+    def record_analysis(self, counts: Counts | None) -> None:
+        """One analysis's outcome: ok or error (None), and the findings and perspective statuses it reported."""
+        self.analyses.labels("ok" if counts else "error").inc()
+        if counts:
+            for rule in counts.rules:
+                self.findings.labels(rule).inc()
+            for perspective, status in counts.statuses:
+                self.perspectives.labels(perspective, status).inc()
 
 
 class ObserveRequests:

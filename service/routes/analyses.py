@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFil
 from analysis.errors import PolicyAlignError
 from analysis.result import AnalysisResult
 from service.analyzing import analyze_counted
-from service.jobs import BatchJob, Job, RequestJob, UploadJob, upload_name
+from service.jobs import Answer, BatchJob, Counts, Job, RequestJob, UploadJob, upload_name
 from service.limits import run_analysis
 from service.problems import PROBLEM_MEDIA_TYPE, Problem, ServiceProblem, problem_of
 from service.schemas import AnalysisRequest, BatchItem, BatchRequest, BatchResponse
@@ -36,10 +36,10 @@ def require_json(request: Request) -> None:
                              f"send 'Content-Type: application/json' (got {media_type[:100] or 'none'!r})")
 
 
-async def _respond(request: Request, job: Job[AnalysisResult]) -> Response:
-    result = await analyze_counted(request, job)
-    # The result is already a validated AnalysisResult: serialise it once instead of re-validating it.
-    return Response(result.model_dump_json(), media_type="application/json")
+async def _respond(request: Request, job: Job[Answer]) -> Response:
+    answer = await analyze_counted(request, job)
+    # The body was serialised from a validated AnalysisResult where the analysis ran: sent as it is.
+    return Response(answer.body, media_type="application/json")
 
 
 @router.post("/analyses", response_model=AnalysisResult, summary="Analyze a text or intake-form fields",
@@ -76,7 +76,7 @@ async def analyze_batch(request: Request, body: BatchRequest) -> Response:
             request.app.state.metrics.record_analysis(None)
         else:
             items.append(BatchItem(index=index, ref=item.ref, status="ok", result=outcome))
-            request.app.state.metrics.record_analysis(outcome)
+            request.app.state.metrics.record_analysis(Counts.of(outcome))
     status = 200 if all(item.status == "ok" for item in items) else 207
     return Response(BatchResponse(results=items).model_dump_json(), status_code=status,
                     media_type="application/json")

@@ -36,7 +36,7 @@ from service.case_schemas import (
 )
 from service.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.analyzing import analyze_counted
-from service.jobs import Job, RequestJob, UploadJob, upload_name
+from service.jobs import Answer, Job, RequestJob, UploadJob, upload_name
 from service.schemas import AnalysisRequest
 from service.security import require_api_key
 
@@ -125,10 +125,10 @@ async def patch_case(case_id: CaseId, body: CasePatch, repo: Repo) -> CaseOut:
 
 
 async def _store(request: Request, repo: Repository, case_id: int, user: str,
-                 job: Callable[[str | None], Job[AnalysisResult]], input_name: str | None) -> Response:
+                 job: Callable[[str | None], Job[Answer]], input_name: str | None) -> Response:
     """The job is made from the case's region, so a 404 comes before any CPU is spent on the analysis."""
     case, _ = await _db(repo.get_case, case_id)
-    result = await analyze_counted(request, job(case.region))
+    result = (await analyze_counted(request, job(case.region))).result()
     analysis = await _db(repo.add_analysis, case_id, result, text=result.document.text or "", created_by=user,
                          input_name=input_name)
     body = StoredAnalysis.of(analysis).model_dump_json()
