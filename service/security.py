@@ -30,8 +30,9 @@ def key_is_valid(authorization: str, keys: list[str]) -> bool:
         hmac.compare_digest(token.encode(), key.encode()) for key in keys)
 
 
-def require_api_key(request: Request) -> None:
-    """Route dependency: documents the 401 in the schema; ``ApiKeyGate`` has already refused bad keys."""
+async def require_api_key(request: Request) -> None:
+    """Route dependency: documents the 401 in the schema; ``ApiKeyGate`` has already refused bad keys.
+    (async: FastAPI runs a plain ``def`` dependency in a worker thread, a thread hop per request.)"""
     keys: list[str] = request.app.state.settings.accepted_api_keys
     if keys and not key_is_valid(request.headers.get("authorization", ""), keys):
         raise HTTPException(401, KEY_REQUIRED, headers={"WWW-Authenticate": "Bearer"})

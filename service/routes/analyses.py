@@ -28,8 +28,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/v1", tags=["analyses"], dependencies=[Depends(require_api_key)], responses=ERRORS)
 
 
-def require_json(request: Request) -> None:
-    """JSON routes take JSON only: text/plain or a form is a 415, not a confusing validation error."""
+async def require_json(request: Request) -> None:
+    """JSON routes take JSON only: text/plain or a form is a 415, not a confusing validation error.
+    (async, as every dependency here: FastAPI runs a plain ``def`` one in a worker thread.)"""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise ServiceProblem(415, "unsupported-media-type",

@@ -58,11 +58,11 @@ router = APIRouter(prefix="/v1", tags=["cases"], dependencies=[Depends(require_a
 page_router = APIRouter(include_in_schema=False)
 
 
-def repository(request: Request) -> Repository:
+async def repository(request: Request) -> Repository:
     return request.app.state.repository
 
 
-def current_user(request: Request) -> str:
+async def current_user(request: Request) -> str:
     """Who is acting: the trusted proxy's header when configured, else the API key's name."""
     settings = request.app.state.settings
     if settings.user_header and (name := request.headers.get(settings.user_header, "").strip()):
