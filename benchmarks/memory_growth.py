@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from documents import distinct_documents
 
-from analysis.pipeline import Analyzer
+from analysis.pipeline import Analyzer, settle_process
 from analysis.settings import Settings
 
 LETTERS = "abcdefghijklmnoprstuvyåäö"
@@ -51,6 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     analyzer = Analyzer.create(Settings())
     analyzer.warm_up()
+    settle_process(analyzer.settings.gc_young_threshold)  # as a service or bulk worker does
     print(f"after loading and warm-up: {rss_mb():.0f} MB")
     rng = random.Random(15)
     texts = distinct_documents(200)

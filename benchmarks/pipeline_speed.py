@@ -11,7 +11,6 @@ Usage: python benchmarks/pipeline_speed.py [--embedder static-sv|e5-small] [--do
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import statistics
 import sys
@@ -23,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from documents import distinct_documents
 
-from analysis.pipeline import Analyzer
+from analysis.pipeline import Analyzer, settle_process
 from analysis.settings import Settings
 
 
@@ -70,8 +69,7 @@ def main() -> None:
     started = time.perf_counter()
     analyzer = Analyzer.create(Settings(embedder=args.embedder))
     analyzer.warm_up()
-    gc.collect()
-    gc.freeze()  # as a service or bulk worker does after its warm-up: the loaded models stay out of full collections
+    settle_process(analyzer.settings.gc_young_threshold)  # as a service or bulk worker does after its warm-up
     load = time.perf_counter() - started
     print(f"embedder {analyzer.embedder.name}; load + warm-up {load:.2f} s; {len(texts)} distinct documents, "
           f"{words / len(texts):.0f} words each; CPU time per document")

@@ -6,7 +6,6 @@ invalid corpus stops start-up with the validator's message.
 
 from __future__ import annotations
 
-import gc
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from analysis.corpus import cached_corpus
-from analysis.pipeline import Analyzer, software_version
+from analysis.pipeline import Analyzer, settle_process, software_version
 from analysis.settings import Settings, get_settings
 from service import docs, problems
 from service.limits import Admission, BodySizeLimit
@@ -66,10 +65,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         # The HTTP process reads the corpus for its own routes; Analyzer.create loads this same cached object.
         app.state.corpus = analyzer.corpus if analyzer is not None else cached_corpus(str(settings.corpus_dir))
         app.state.repository = await to_thread.run_sync(open_repository, settings)
-        # Models, corpus and caches live as long as the process: move them out of the cyclic GC's
-        # reach, or every full collection walks millions of objects and stalls a request for ~0.4 s.
-        gc.collect()
-        gc.freeze()
+        settle_process(settings.gc_young_threshold)
         log.info("ready", extra={"corpus": app.state.corpus.version, "analysis_processes": processes})
         yield
         runner.close()

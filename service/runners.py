@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import multiprocessing
 import os
@@ -30,7 +29,7 @@ from anyio import CapacityLimiter, to_thread
 
 from analysis.deadline import Cancellation, deadline
 from analysis.errors import ResourceLimitError
-from analysis.pipeline import Analyzer
+from analysis.pipeline import Analyzer, settle_process
 from analysis.settings import Settings
 from service.jobs import Job
 
@@ -243,8 +242,7 @@ def _start_worker(settings: Settings, flags: Any, server_pid: int) -> None:
     threading.Thread(target=_exit_without, args=(psutil.Process(server_pid),), daemon=True).start()
     _analyzer, _flags = Analyzer.create(settings), flags
     _analyzer.warm_up()
-    gc.collect()
-    gc.freeze()
+    settle_process(settings.gc_young_threshold)
 
 
 def _exit_without(server: psutil.Process) -> None:

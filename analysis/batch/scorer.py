@@ -8,7 +8,6 @@ never stops the batch.
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -20,15 +19,14 @@ from analysis.errors import DocumentTooLargeError
 
 class Scorer:
     def __init__(self, settings: dict[str, Any] | None = None, region: str | None = None) -> None:
-        from analysis.pipeline import Analyzer
+        from analysis.pipeline import Analyzer, settle_process
         from analysis.settings import Settings
 
         self.analyzer = Analyzer.create(Settings(**(settings or {})))
         self.region = region
         self.kinds = {f.id: f.kind for f in self.analyzer.corpus.frameworks}
         self.analyzer.warm_up()
-        gc.collect()
-        gc.freeze()  # long-lived model objects: keep full collections short
+        settle_process(self.analyzer.settings.gc_young_threshold)
 
     def _prepare(self, record: InputRecord):
         analyzer = self.analyzer
