@@ -52,7 +52,6 @@ from analysis.settings import Settings, get_settings
 LANGUAGE_CONFIDENCE_TO_REFUSE = 0.9
 
 
-@lru_cache(maxsize=1)
 def settle_process(young_threshold: int) -> None:
     """Once the models are loaded and warmed, in a process that goes on analysing (or serving): they leave the
     cyclic GC's reach (gc.freeze; otherwise every full collection walks millions of objects and stalls a request
@@ -63,6 +62,7 @@ def settle_process(young_threshold: int) -> None:
     gc.set_threshold(young_threshold, *gc.get_threshold()[1:])
 
 
+@lru_cache(maxsize=1)
 def software_version() -> str:
     """Read once: package metadata parsing (the README included) cost 17 % of a short request."""
     try:
