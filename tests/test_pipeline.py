@@ -89,3 +89,12 @@ def test_warm_up_pays_first_use_costs_before_traffic(analyzer):
     fresh.analyze(fresh.read_text("Syfte\nFler små företag i länet ska exportera.\n\nBudget\n"
                                   "Vi söker 400 000 kronor, 40 procent av kostnaderna, 2025-01-01 – 2026-12-31."))
     assert set(sys.modules) - modules == set()
+
+
+def test_package_metadata_is_read_once_not_per_analysis():
+    from analysis.pipeline import software_version
+
+    software_version()
+    hits = software_version.cache_info().hits
+    software_version()
+    assert software_version.cache_info().hits == hits + 1
