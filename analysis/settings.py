@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     worker_max_requests: int = Field(default=20_000, ge=0,
                                      description="Analyses per process before the processes are replaced; 0: never")
     gc_young_threshold: int = Field(
-        default=10_000, ge=100, description="Net new objects before a young garbage collection in an analysing "
+        default=5_000, ge=100, description="Net new objects before a young garbage collection in an analysing "
         "process (Python's default is 700)")
     metrics_require_key: bool = Field(default=False, description="Ask for the API key on /metrics too")
 
