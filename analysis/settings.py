@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,10 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _user_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "policyalign"
 
 
 class Settings(BaseSettings):
@@ -49,6 +54,8 @@ class Settings(BaseSettings):
     worker_rss_ceiling_mb: int = Field(default=1500, gt=0, description="Above it (any analysing process) unready")
     worker_max_requests: int = Field(default=20_000, ge=0,
                                      description="Analyses per process before the processes are replaced; 0: never")
+    cache_dir: Path = Field(default_factory=_user_cache_dir,
+                            description="Where decoded lemma dictionaries are kept between runs (made if missing)")
     gc_young_threshold: int = Field(
         default=5_000, ge=100, description="Net new objects before a young garbage collection in an analysing "
         "process (Python's default is 700)")

