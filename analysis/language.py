@@ -1,4 +1,5 @@
-"""Swedish language data (analysis/data/language-sv.yaml): abbreviations, coordinators, suspension words.
+"""Swedish language data (analysis/data/language-sv.yaml): abbreviations, coordinators, suspension words,
+lemma exceptions.
 
 Light to import (PyYAML only): the normaliser reads it in parsing children that never load spaCy.
 """
@@ -37,6 +38,12 @@ def swedish() -> SwedishWords:
     data = _data()
     return SwedishWords(*(frozenset(str(word) for word in data[key]) for key in (
         "abbreviations", "sentence_final_abbreviations", "coordinators", "suspension_followers")))
+
+
+@cache
+def lemma_exceptions() -> dict[str, str]:
+    """Word forms whose lemma is not the dictionary's (lower case): "ska" → ska, not the noun skola."""
+    return {str(word).lower(): str(lemma).lower() for word, lemma in _data().get("lemma_exceptions", {}).items()}
 
 
 def abbreviations() -> list[str]:

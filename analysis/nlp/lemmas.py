@@ -7,6 +7,8 @@ from functools import lru_cache
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
 
+from analysis.language import lemma_exceptions
+
 # simplemma.lemmatize(..., greedy=True) with its own second cache (65 536 entries) turned off: ours is in front.
 _LEMMATIZER = Lemmatizer(cache_max_size=0, lemmatization_strategy=DefaultStrategy(greedy=True))
 
@@ -22,6 +24,8 @@ def _lemma_of_lowered(lowered: str) -> str:
     """Cached by the lower-case form: "Projektet" and "projektet" are looked up once."""
     if not any(ch.isalpha() for ch in lowered):
         return lowered
+    if (exception := lemma_exceptions().get(lowered)) is not None:
+        return exception
     return _LEMMATIZER.lemmatize(lowered, "sv").lower()
 
 
