@@ -2,8 +2,8 @@
 
 Fitted with scikit-learn on the labelled texts (their primary item, and any
 secondary item at SECONDARY_WEIGHT) plus the corpus's own item texts (name,
-description, orientations, examples, each vocabulary term), so a new
-framework with no labelled texts still gets a model from its corpus entry.
+description, orientations, examples), so a new framework with no labelled
+texts still gets a model from its corpus entry.
 Stored as JSON (vocabulary, idf, coefficients): no pickles, no scikit-learn at
 run time. Its probability is one more feature for the calibrator.
 """
@@ -44,10 +44,8 @@ def document_lemmas(document: Document) -> list[str]:
 
 
 def item_documents(item: PolicyItem) -> list[list[str]]:
-    """The corpus's own words for an item, each text a training document, and each vocabulary term one more
-    (a short one), so a word of the vocabulary that no labelled text has used still speaks for its item."""
-    texts = [f"{item.name}. {item.description}", *item.orientations, *item.examples,
-             *(term.term for term in item.vocabulary)]
+    """The corpus's own words for an item, each text a training document."""
+    texts = [f"{item.name}. {item.description}", *item.orientations, *item.examples]
     return [content_lemmas(phrase_lemmas(text.lower())) for text in texts]
 
 
