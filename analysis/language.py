@@ -1,5 +1,5 @@
 """Swedish language data (analysis/data/language-sv.yaml): abbreviations, coordinators, suspension words,
-the function words that mark a text as Swedish.
+the function words that mark a text as Swedish, lemma exceptions.
 
 Light to import (PyYAML only): the normaliser reads it in parsing children that never load spaCy.
 """
@@ -55,6 +55,12 @@ def swedish_markers() -> SwedishMarkers:
     data = _data()["swedish_markers"]
     return SwedishMarkers(frozenset(str(w) for w in data["words"]), float(data["min_share"]), int(data["min_words"]),
                           str(data["foreign_letters"]))
+
+
+@cache
+def lemma_exceptions() -> dict[str, str]:
+    """Word forms whose lemma is not the dictionary's (lower case): "ska" → ska, not the noun skola."""
+    return {str(word).lower(): str(lemma).lower() for word, lemma in _data().get("lemma_exceptions", {}).items()}
 
 
 def abbreviations() -> list[str]:

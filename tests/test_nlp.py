@@ -53,6 +53,18 @@ class TestLemmas:
     def test_pipeline_sets_lemmas(self):
         assert [t.lemma_ for t in build_nlp()("Kvinnorna deltar")] == ["kvinna", "delta"]
 
+    @pytest.mark.parametrize("word", ["ska", "Skall", "skulle"])
+    def test_the_modal_verb_is_not_the_noun_school(self, word):
+        assert lemma(word) == "ska"
+        assert "w:skola" not in term_keys(word)
+
+    @pytest.mark.parametrize("word", ["polska", "strategiska"])
+    def test_no_compound_ends_in_school_for_ska(self, word):
+        assert "h:skola" not in term_keys(word)
+
+    def test_the_noun_school_is_still_school(self):
+        assert lemma("skolorna") == "skola" and "h:skola" in term_keys("förskolan")
+
 
 class TestCompounds:
     @pytest.mark.parametrize(("word", "modifier", "head"), [
@@ -137,6 +149,12 @@ class TestTermIndex:
         hits = index.scan(self._sentence("Det är inte gott klimat för biologisk mångfald."))
         assert masked not in hits
         assert [(h.term.term, h.negated) for h in hits[phrase]] == [("klimat", True), ("biologisk mångfald", False)]
+
+    def test_hyphenated_terms_match_as_the_text_writes_them(self):
+        """"e-hälsa" is one token in a text, and "hälso- och sjukvård" keeps its suspended "hälso-"."""
+        matcher = TermMatcher([Term(term="e-hälsa"), Term(term="eu-projekt"), Term(term="hälso- och sjukvård")])
+        sentence = self._sentence("EU-projektet stärker e-hälsan inom hälso- och sjukvården.")
+        assert [h.term.term for h in matcher.find(sentence)] == ["eu-projekt", "e-hälsa", "hälso- och sjukvård"]
 
     def test_a_vocabulary_alone_finds_what_the_index_finds(self):
         sentence = self._sentence("Vi minskar klimatavtrycket och utsläppen.")

@@ -20,6 +20,8 @@ from simplemma.strategies.dictionaries.dictionary_factory import (
     _load_dictionary_from_disk,
 )
 
+from analysis.language import lemma_exceptions
+
 log = logging.getLogger(__name__)
 
 
@@ -81,6 +83,8 @@ def _lemma_of_lowered(lowered: str) -> str:
     """Cached by the lower-case form: "Projektet" and "projektet" are looked up once."""
     if not any(ch.isalpha() for ch in lowered):
         return lowered
+    if (exception := lemma_exceptions().get(lowered)) is not None:
+        return exception
     return _LEMMATIZER.lemmatize(lowered, "sv").lower()
 
 

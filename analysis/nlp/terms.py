@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 from analysis.corpus.schema import FalseFriend, Term
 from analysis.nlp.keys import SURFACE, WORD, position_keys
-from analysis.nlp.lemmas import phrase_lemmas
-from analysis.nlp.pipeline import Sentence, Token
+from analysis.nlp.pipeline import Sentence, Token, phrase_lemma_text
 
 if TYPE_CHECKING:
     from analysis.document import Document
@@ -49,8 +48,8 @@ class TermMatcher:
         self._single: dict[str, list[Term]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], Term]]] = {}  # indexed by first word
         for term in dict.fromkeys(terms):
-            words = phrase_lemmas(term.term)
-            if len(words) == 1 and " " not in term.term:
+            words = term_words(term.term)
+            if len(words) == 1:
                 for key in self._keys_for(term, term.term if term.surface else words[0]):
                     self._single.setdefault(key, []).append(term)
             elif words:
@@ -106,6 +105,12 @@ class TermMatcher:
         if last.lemma == words[-1] or any(key in last.keys for key in allowed):
             return [TermHit(term, sentence, start, start + n - 1, _negated(tokens, start))]
         return []
+
+
+def term_words(term: str) -> tuple[str, ...]:
+    """A term's words as a document's tokens carry them: "e-hälsa" is one word (as "e-hälsan" is one token),
+    "hälso- och sjukvård" keeps the suspended "hälso-"."""
+    return tuple(phrase_lemma_text(term).split())
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
