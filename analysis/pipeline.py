@@ -27,6 +27,7 @@ from analysis.errors import DocumentTooLargeError, LanguageNotSupportedError
 from analysis.facts import FactExtractor, ranker_path
 from analysis.facts.ranker import FactRanker
 from analysis.ingest import SourceText
+from analysis.ingest.language import load_identifier
 from analysis.matching.base import Explanation, ItemScore
 from analysis.matching.calibration import Calibrator, calibrator_path
 from analysis.matching.combined import CombinedMatcher
@@ -117,6 +118,7 @@ class Analyzer:
                     for example in item.examples[:1]]
         text = "Syfte\n" + " ".join(examples) + "\n\nJämställdhet\nProjektet berör inte barn eller miljö."
         self.analyze(self.read_text(text), include_text=True).model_dump_json()
+        load_identifier()  # a clearly Swedish text never asks the language identifier
 
     # ---- ingest: every way in ends as a SourceText ------------------------------------------
     @property

@@ -98,3 +98,13 @@ def test_package_metadata_is_read_once_not_per_analysis():
     hits = software_version.cache_info().hits
     software_version()
     assert software_version.cache_info().hits == hits + 1
+
+
+def test_warm_up_loads_the_language_identifier_that_clearly_swedish_texts_skip():
+    from analysis.ingest.language import _identifier
+    from analysis.pipeline import Analyzer
+    from analysis.settings import Settings
+
+    _identifier.cache_clear()
+    Analyzer.create(Settings(embedder="fake")).warm_up()
+    assert _identifier.cache_info().currsize == 1

@@ -24,6 +24,12 @@ def _identifier():
                               full.tk_nextmove, full.tk_output, norm_probs=True, tk_row=full.tk_row)
 
 
+def load_identifier() -> None:
+    """Load the identifier now (a warm-up): most texts never need it, so the first that does would pay
+    ~0.4 s for loading it in the middle of a request."""
+    _identifier()
+
+
 def detect_language(text: str) -> tuple[str, float]:
     """(language, probability); short texts are assumed Swedish, as a form field usually is."""
     sample = text[:2000]  # two thousand characters decide the language; more only costs time
