@@ -117,8 +117,8 @@ class Analyzer:
         examples = [example for framework in self.corpus.frameworks for item in framework.items
                     for example in item.examples[:1]]
         text = "Syfte\n" + " ".join(examples) + "\n\nJämställdhet\nProjektet berör inte barn eller miljö."
+        load_identifier()  # a clearly Swedish text never asks it; first, while the caches are empty (peak memory)
         self.analyze(self.read_text(text), include_text=True).model_dump_json()
-        load_identifier()  # a clearly Swedish text never asks the language identifier
 
     # ---- ingest: every way in ends as a SourceText ------------------------------------------
     @property
