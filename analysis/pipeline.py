@@ -53,7 +53,7 @@ from analysis.settings import Settings, get_settings
 LANGUAGE_CONFIDENCE_TO_REFUSE = 0.9
 
 
-def settle_process(young_threshold: int) -> None:
+def settle_process(settings: Settings) -> None:
     """Once the models are loaded and warmed, in a process that goes on analysing (or serving): they leave the
     cyclic GC's reach (gc.freeze; otherwise every full collection walks millions of objects and stalls a request
     ~0.4 s), and young collections come less often. An analysis frees nearly all it makes by reference counting,
@@ -61,7 +61,7 @@ def settle_process(young_threshold: int) -> None:
     analyses runs, and memory stays within 2–3 MB of the default's (benchmarks/memory_growth.py)."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(young_threshold, *gc.get_threshold()[1:])
+    gc.set_threshold(settings.gc_young_threshold, *gc.get_threshold()[1:])
 
 
 @lru_cache(maxsize=1)

@@ -51,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     analyzer = Analyzer.create(Settings())
     analyzer.warm_up()
-    settle_process(analyzer.settings.gc_young_threshold)  # as a service or bulk worker does
+    settle_process(analyzer.settings)  # as a service or bulk worker does
     print(f"after loading and warm-up: {rss_mb():.0f} MB")
     rng = random.Random(15)
     texts = distinct_documents(200)

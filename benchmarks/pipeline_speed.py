@@ -69,7 +69,7 @@ def main() -> None:
     started = time.perf_counter()
     analyzer = Analyzer.create(Settings(embedder=args.embedder))
     analyzer.warm_up()
-    settle_process(analyzer.settings.gc_young_threshold)  # as a service or bulk worker does after its warm-up
+    settle_process(analyzer.settings)  # as a service or bulk worker does after its warm-up
     load = time.perf_counter() - started
     print(f"embedder {analyzer.embedder.name}; load + warm-up {load:.2f} s; {len(texts)} distinct documents, "
           f"{words / len(texts):.0f} words each; CPU time per document")

@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         # The HTTP process reads the corpus for its own routes; Analyzer.create loads this same cached object.
         app.state.corpus = analyzer.corpus if analyzer is not None else cached_corpus(str(settings.corpus_dir))
         app.state.repository = await to_thread.run_sync(open_repository, settings)
-        settle_process(settings.gc_young_threshold)
+        settle_process(settings)
         log.info("ready", extra={"corpus": app.state.corpus.version, "analysis_processes": processes})
         yield
         runner.close()

@@ -242,7 +242,7 @@ def _start_worker(settings: Settings, flags: Any, server_pid: int) -> None:
     threading.Thread(target=_exit_without, args=(psutil.Process(server_pid),), daemon=True).start()
     _analyzer, _flags = Analyzer.create(settings), flags
     _analyzer.warm_up()
-    settle_process(settings.gc_young_threshold)
+    settle_process(settings)
 
 
 def _exit_without(server: psutil.Process) -> None:

@@ -26,7 +26,7 @@ class Scorer:
         self.region = region
         self.kinds = {f.id: f.kind for f in self.analyzer.corpus.frameworks}
         self.analyzer.warm_up()
-        settle_process(self.analyzer.settings.gc_young_threshold)
+        settle_process(self.analyzer.settings)
 
     def _prepare(self, record: InputRecord):
         analyzer = self.analyzer

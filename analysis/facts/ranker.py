@@ -29,15 +29,16 @@ class FactModel:
     coefficients: list[float]
     intercept: float
     threshold: float = DEFAULT_THRESHOLD
-    # name → (position, weight), made on first use: a candidate sets a handful of ~170 features
-    _weights: dict[str, tuple[int, float]] | None = field(default=None, init=False, repr=False, compare=False)
+    # name → (position, weight): a candidate sets a handful of ~170 features
+    _weights: dict[str, tuple[int, float]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._weights = {name: (position, w) for position, (name, w)
+                         in enumerate(zip(self.features, self.coefficients, strict=True))}
 
     def probability(self, features: dict[str, float]) -> float:
         """The logistic of the weighted features; only the candidate's non-zero features are visited, in the
         model's order, so the sum is the same float as over all of them."""
-        if self._weights is None:
-            self._weights = {name: (position, w) for position, (name, w)
-                             in enumerate(zip(self.features, self.coefficients, strict=True))}
         weights = self._weights
         terms = sorted((entry[0], entry[1] * value) for name, value in features.items()
                        if value and (entry := weights.get(name)) is not None)

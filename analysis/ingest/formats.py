@@ -7,9 +7,9 @@ exception, so the CLI, the API and bulk rows can report it in one line.
 from __future__ import annotations
 
 import codecs
-import re
 import io
 import logging
+import re
 import statistics
 import zipfile
 import zlib

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from analysis.corpus.schema import Framework, HeadingLexicon, Term
 from analysis.document import Document
-from analysis.matching.base import ItemScore, top_evidence
+from analysis.matching.base import ItemScore
 from analysis.matching.features import Feature
 from analysis.matching.registry import register
 from analysis.nlp import phrase_lemma_text
@@ -111,7 +111,8 @@ class LexicalMatcher:
         for item in framework.items:
             raw = sum(compiled.idf[term] * math.log1p(total) for term, total in per_term[item.id].items())
             raw += NAME_MENTION_WEIGHT * mention[item.id]
-            # Only the best sentences become Evidence (a validated model): ranked as top_evidence ranks them.
+            # Only the best sentences become Evidence (a validated model), ranked as top_evidence ranks them
+            # (each sentence is one span, so there is nothing to deduplicate).
             best = heapq.nsmallest(self._evidence_limit, ((-round(s, 4), document.sentences[i].start, i)
                                                           for i, s in per_sentence[item.id].items()))
             evidence = [
@@ -119,7 +120,7 @@ class LexicalMatcher:
                          end=document.sentences[i].end, score=-score, source=self.name)
                 for score, _, i in best
             ]
-            results.append(ItemScore(item.id, raw, top_evidence(evidence, self._evidence_limit), self.name,
+            results.append(ItemScore(item.id, raw, evidence, self.name,
                                      {Feature.LEXICAL_LOG: math.log1p(raw),
                                       Feature.NAME_MENTION: mention[item.id]}))
         total = sum(r.score for r in results) or 1.0

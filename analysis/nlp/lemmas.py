@@ -15,7 +15,7 @@ from pathlib import Path
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries.dictionary_factory import (
-    DictionaryFactory,
+    CachingDictionaryFactory,
     MappingStrToByteString,
     _load_dictionary_from_disk,
 )
@@ -25,7 +25,7 @@ from analysis.language import lemma_exceptions
 log = logging.getLogger(__name__)
 
 
-class MarshalledDictionaries(DictionaryFactory):
+class MarshalledDictionaries(CachingDictionaryFactory):
     """simplemma's dictionaries, decoded once per machine and kept in ``folder`` as marshal files.
 
     simplemma stores each language front-coded and decodes it in a Python loop at every process start:
@@ -35,13 +35,11 @@ class MarshalledDictionaries(DictionaryFactory):
     """
 
     def __init__(self, folder: Callable[[], Path]) -> None:
+        super().__init__()  # simplemma's per-language cache: each dictionary is read once per process
         self._folder = folder  # asked at first use: the settings are read then, not at import
-        self._loaded: dict[str, Mapping[str, str]] = {}
 
-    def get_dictionary(self, lang: str) -> Mapping[str, str]:
-        if lang not in self._loaded:
-            self._loaded[lang] = MappingStrToByteString(self._read(lang))
-        return self._loaded[lang]
+    def _get_dictionary_uncached(self, lang: str) -> Mapping[str, str]:
+        return MappingStrToByteString(self._read(lang))
 
     def _read(self, lang: str) -> dict[bytes, bytes]:
         folder = self._folder()
